@@ -1,0 +1,47 @@
+import "server-only";
+import { ZodError } from "zod";
+import { DbError } from "@/lib/pg/errors";
+import { serverUnreachableSince } from "@/lib/pg/health";
+import type { ApiErrorBody } from "@/lib/schemas/common";
+import { ApiError } from "./errors";
+
+// The single place where exceptions become HTTP responses.
+const NO_STORE = { "cache-control": "no-store" };
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: NO_STORE });
+}
+
+export function errorResponse(err: unknown, server?: string): Response {
+  let status = 500;
+  let body: ApiErrorBody;
+  if (err instanceof ZodError) {
+    status = 400;
+    body = {
+      error: {
+        code: "invalid_request",
+        message: "The request is invalid.",
+        issues: err.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+      },
+    };
+  } else if (err instanceof ApiError) {
+    status = err.status;
+    body = { error: { code: err.code, message: err.message } };
+  } else if (err instanceof DbError) {
+    status = err.status;
+    const since = err.code === "unreachable" && server ? serverUnreachableSince(server) : undefined;
+    body = {
+      error: {
+        code: err.code,
+        message: err.message,
+        ...(err.sqlstate ? { sqlstate: err.sqlstate } : {}),
+        ...(since ? { unreachableSince: since } : {}),
+      },
+    };
+  } else {
+    // Unknown failures are logged by class only: messages can carry connection details.
+    console.error("pgwarden: unexpected error in route:", (err as Error)?.name ?? typeof err);
+    body = { error: { code: "internal", message: "Something went wrong inside pgwarden." } };
+  }
+  return json(body, status);
+}

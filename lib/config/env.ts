@@ -1,0 +1,38 @@
+import "server-only";
+import { z } from "zod";
+
+// Numbers come from the environment as strings; empty means "use the default".
+const ms = (def: number) =>
+  z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().int().min(0).default(def));
+
+const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  PGWARDEN_SERVERS: z.string().min(1).optional(),
+  PGWARDEN_STATEMENT_TIMEOUT_MS: ms(5_000),
+  PGWARDEN_LOCK_TIMEOUT_MS: ms(1_000),
+  PGWARDEN_IDLE_TX_TIMEOUT_MS: ms(10_000),
+  PGWARDEN_CONNECT_TIMEOUT_MS: ms(3_000),
+  PGWARDEN_POOL_MAX: ms(3),
+  /** How long a coalesced read is reused; a little under the 2 s poll interval. */
+  PGWARDEN_READ_TTL_MS: ms(1_500),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`pgwarden: invalid environment\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change the environment between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,39 @@
+import "server-only";
+import { ApiError } from "@/lib/api/errors";
+import { coalescedRead } from "./run";
+import type { Target } from "./pools";
+import type { Queryable } from "./types";
+
+const CONNECTABLE_DATABASES = /* sql */ `
+  SELECT datname AS name, pg_database_size(oid) AS size_bytes
+    FROM pg_database
+   WHERE datallowconn AND NOT datistemplate
+     AND has_database_privilege(datname, 'CONNECT')
+   ORDER BY datname`;
+
+export interface DatabaseInfo {
+  name: string;
+  sizeBytes: number | null;
+}
+
+export async function connectableDatabases(db: Queryable): Promise<DatabaseInfo[]> {
+  const { rows } = await db.query(CONNECTABLE_DATABASES);
+  return rows.map((r) => ({ name: r.name, sizeBytes: r.size_bytes }));
+}
+
+export function serverDatabases(server: string): Promise<DatabaseInfo[]> {
+  return coalescedRead({ server }, "databases", connectableDatabases);
+}
+
+/**
+ * Turns a database name from the request into a Target, only if the server lists it as
+ * connectable: the name is checked against pg_database, never used to build a conninfo.
+ */
+export async function resolveDatabase(server: string, name: string | undefined): Promise<Target> {
+  if (name === undefined) return { server };
+  const known = await serverDatabases(server);
+  if (!known.some((d) => d.name === name)) {
+    throw new ApiError(404, "unknown_database", "No connectable database with that name on this server.");
+  }
+  return { server, database: name };
+}

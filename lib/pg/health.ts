@@ -1,0 +1,18 @@
+import "server-only";
+
+// Per-server reachability, so a page can say "unreachable since T" instead of a bare error.
+const unreachableSince = new Map<string, number>();
+
+export function markReachable(server: string) {
+  unreachableSince.delete(server);
+}
+
+export function markUnreachable(server: string): number {
+  const since = unreachableSince.get(server) ?? Date.now();
+  unreachableSince.set(server, since);
+  return since;
+}
+
+export function serverUnreachableSince(server: string): number | undefined {
+  return unreachableSince.get(server);
+}

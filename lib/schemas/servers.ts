@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+export const ServerSummary = z.object({ id: z.string(), name: z.string() });
+export const ServersResponse = z.object({ servers: z.array(ServerSummary) });
+export type ServersResponse = z.infer<typeof ServersResponse>;
+
+export const DatabasesResponse = z.object({
+  databases: z.array(z.object({ name: z.string(), sizeBytes: z.number().nullable() })),
+  readAt: z.number(),
+});
+export type DatabasesResponse = z.infer<typeof DatabasesResponse>;
+
+/** `?db=` on per-database routes; absent means the server's default database. */
+export const DatabaseQuery = z.object({ db: z.string().min(1).max(63).optional() });
