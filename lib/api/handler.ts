@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { Permission } from "@/lib/auth/permissions";
 import { findServer } from "@/lib/config/servers";
 import { ApiError } from "./errors";
 import { errorResponse, json } from "./respond";
@@ -10,6 +11,8 @@ import { errorResponse, json } from "./respond";
 type Ctx = { params: Promise<Record<string, string | string[]>> };
 
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
+  /** What the caller must be allowed to do on the route's server (checked before anything runs). */
+  permission: Permission;
   params?: P;
   query?: Q;
   body?: B;

@@ -5,7 +5,7 @@ import { DatabasesResponse } from "@/lib/schemas/servers";
 
 export const dynamic = "force-dynamic";
 
-export const GET = handler({ params: ServerParams, response: DatabasesResponse }, async ({ params }) => ({
+export const GET = handler({ permission: "read", params: ServerParams, response: DatabasesResponse }, async ({ params }) => ({
   databases: await serverDatabases(params.server),
   readAt: Date.now(),
 }));
