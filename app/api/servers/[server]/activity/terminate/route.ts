@@ -1,0 +1,11 @@
+import { signalSessions } from "@/lib/actions/signal";
+import { handler } from "@/lib/api/handler";
+import { ServerParams } from "@/lib/schemas/common";
+import { TerminateRequest, SignalResponse } from "@/lib/schemas/signals";
+
+export const dynamic = "force-dynamic";
+
+export const POST = handler(
+  { permission: "terminate", params: ServerParams, body: TerminateRequest, response: SignalResponse },
+  ({ params, body }) => signalSessions({ server: params.server }, { ...body, kind: "terminate" }),
+);

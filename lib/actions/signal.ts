@@ -1,0 +1,70 @@
+import "server-only";
+import { consoleRole, unkillableReason } from "@/lib/pg/activity";
+import { invalidate } from "@/lib/pg/coalesce";
+import { DbError } from "@/lib/pg/errors";
+import type { Target } from "@/lib/pg/pools";
+import { act } from "@/lib/pg/run";
+import { sendSignal, targetState } from "@/lib/pg/signals";
+import type { SessionRef, SignalKind, SignalOutcome, SignalRequest, SignalResponse } from "@/lib/schemas/signals";
+import { remember } from "./idempotency";
+
+/** Where an action's intent and outcome are recorded (the audit log). */
+export interface ActionAudit {
+  intent(entry: { action: SignalKind; target: SessionRef }): Promise<unknown>;
+  outcome(intentId: unknown, outcome: SignalOutcome): Promise<void>;
+}
+
+const REFUSALS = {
+  console_session: { message: "This is pgwarden's own connection; it is never signalled.", missingRole: undefined },
+  background_process: { message: "A background process (autovacuum, walsender, …): pgwarden does not signal these.", missingRole: undefined },
+  superuser_session: { message: "A superuser's session: only a superuser may signal it.", missingRole: "superuser" },
+  not_permitted: { message: "The console's role may not signal this session.", missingRole: "pg_signal_backend" },
+} as const;
+
+async function signalOne(target: Target, kind: SignalKind, ref: SessionRef): Promise<SignalOutcome> {
+  const base = { pid: ref.pid, backendStartUs: ref.backendStartUs };
+  try {
+    return await act(target, async (db) => {
+      const [state, role] = [await targetState(db, ref.pid), await consoleRole(db)];
+      if (!state.present) return { ...base, outcome: "already_gone", message: "The session had already ended; nothing was sent." };
+      if (state.backendStartUs !== ref.backendStartUs) {
+        return { ...base, outcome: "changed", message: "The session changed since you looked (pid reused); nothing was sent." };
+      }
+      const reason = unkillableReason(state, role);
+      if (reason) return { ...base, outcome: "not_permitted", ...REFUSALS[reason] };
+      const sent = await sendSignal(db, kind, ref.pid, ref.backendStartUs);
+      if (sent === null) return { ...base, outcome: "already_gone", message: "The session ended before the signal; nothing was sent." };
+      if (!sent) return { ...base, outcome: "already_gone", message: "PostgreSQL reports the session is gone." };
+      return kind === "cancel"
+        ? { ...base, outcome: "cancelled", message: "Cancel sent: the running query is being stopped." }
+        : { ...base, outcome: "terminated", message: "Terminate sent: the session is being closed." };
+    });
+  } catch (err) {
+    if (err instanceof DbError && err.code === "not_permitted") {
+      return { ...base, outcome: "not_permitted", message: err.message, missingRole: "pg_signal_backend", sqlstate: err.sqlstate };
+    }
+    // The request may or may not have reached the server: never retried, the page re-reads state.
+    return {
+      ...base,
+      outcome: "unknown",
+      message: `Outcome unknown (${err instanceof DbError ? err.message : "no reply"}). Check the session list before trying again.`,
+      ...(err instanceof DbError && err.sqlstate ? { sqlstate: err.sqlstate } : {}),
+    };
+  }
+}
+
+/** Signals each listed session (one at a time, each guarded by pid + backend_start). */
+export function signalSessions(target: Target, req: SignalRequest, audit?: ActionAudit): Promise<SignalResponse> {
+  return remember(`${target.server}:${req.requestId}`, async () => {
+    const outcomes: SignalOutcome[] = [];
+    for (const ref of req.sessions) {
+      const intentId = await audit?.intent({ action: req.kind, target: ref });
+      const outcome = await signalOne(target, req.kind, ref);
+      await audit?.outcome(intentId, outcome);
+      outcomes.push(outcome);
+    }
+    invalidate(`${target.server}\u0000`); // the next poll must show the new state
+    return { requestId: req.requestId, kind: req.kind, outcomes };
+  });
+}
+

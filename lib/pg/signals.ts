@@ -1,0 +1,51 @@
+import "server-only";
+import type { Queryable } from "./types";
+import type { SignalKind } from "@/lib/schemas/signals";
+
+// Guard by identity, not pid alone: pids are reused, so the signal is only sent to the row whose
+// backend_start still matches what the person saw.
+const TARGET_STATE = /* sql */ `
+  SELECT a.pid IS NOT NULL AS present,
+         floor(extract(epoch FROM a.backend_start) * 1000000)::int8 AS backend_start_us,
+         coalesce(a.application_name, '') AS application_name, a.usename,
+         coalesce(a.backend_type, '') AS backend_type,
+         coalesce(r.rolsuper, false) AS is_superuser,
+         CASE WHEN a.usesysid IS NULL THEN false
+              ELSE pg_has_role(current_user, a.usesysid, 'MEMBER') END AS member_of_role,
+         a.pid = pg_backend_pid() AS is_self
+    FROM (SELECT $1::int4 AS pid) x
+    LEFT JOIN pg_stat_activity a ON a.pid = x.pid
+    LEFT JOIN pg_roles r ON r.oid = a.usesysid`;
+
+// The function name is chosen from a fixed pair, never from input.
+const SIGNAL: Record<SignalKind, string> = {
+  cancel: /* sql */ `
+    SELECT pg_cancel_backend(a.pid) AS sent FROM pg_stat_activity a
+     WHERE a.pid = $1::int4 AND floor(extract(epoch FROM a.backend_start) * 1000000)::int8 = $2::int8`,
+  terminate: /* sql */ `
+    SELECT pg_terminate_backend(a.pid) AS sent FROM pg_stat_activity a
+     WHERE a.pid = $1::int4 AND floor(extract(epoch FROM a.backend_start) * 1000000)::int8 = $2::int8`,
+};
+
+export interface TargetState {
+  present: boolean;
+  backendStartUs: number | null;
+  application_name: string;
+  usename: string | null;
+  backend_type: string;
+  is_superuser: boolean;
+  member_of_role: boolean;
+  is_self: boolean;
+}
+
+export async function targetState(db: Queryable, pid: number): Promise<TargetState> {
+  const { rows } = await db.query(TARGET_STATE, [pid]);
+  const r = rows[0];
+  return { ...r, backendStartUs: r.backend_start_us };
+}
+
+/** Sends the signal if the session is still the same one. null: no matching row (nothing sent). */
+export async function sendSignal(db: Queryable, kind: SignalKind, pid: number, backendStartUs: number): Promise<boolean | null> {
+  const { rows } = await db.query(SIGNAL[kind], [pid, backendStartUs]);
+  return rows.length === 0 ? null : rows[0].sent === true;
+}
