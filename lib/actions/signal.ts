@@ -19,6 +19,10 @@ const REFUSALS = {
   background_process: { message: "A background process (autovacuum, walsender, …): pgwarden does not signal these.", missingRole: undefined },
   superuser_session: { message: "A superuser's session: only a superuser may signal it.", missingRole: "superuser" },
   not_permitted: { message: "The console's role may not signal this session.", missingRole: "pg_signal_backend" },
+  hidden_session: {
+    message: "The console's role cannot see this session's details, so it cannot verify which session it would hit.",
+    missingRole: "pg_read_all_stats",
+  },
 } as const;
 
 async function signalOne(target: Target, kind: SignalKind, ref: SessionRef): Promise<SignalOutcome> {

@@ -38,7 +38,7 @@ const KEYS: Record<NonNullable<ActivityQuery["sort"]>, Key> = {
   duration: (s, now) => sessionDurationMs(s, now),
   query_age: (s, now) => ageMs(s.queryStart, now),
   xact_age: (s, now) => ageMs(s.xactStart, now),
-  backend_age: (s, now) => now - s.backendStartUs / 1000,
+  backend_age: (s, now) => (s.backendStartUs === null ? null : now - s.backendStartUs / 1000),
   pid: (s) => s.pid,
   database: (s) => s.database,
   user: (s) => s.user,

@@ -10,7 +10,7 @@ const ACTIVITY_SNAPSHOT = /* sql */ `
   SELECT a.pid,
          floor(extract(epoch FROM a.backend_start) * 1000000)::int8 AS backend_start_us,
          a.datname, a.usename, coalesce(a.application_name, '') AS application_name,
-         host(a.client_addr) AS client_addr, coalesce(a.backend_type, '') AS backend_type,
+         host(a.client_addr) AS client_addr, a.backend_type,
          a.state, a.wait_event_type, a.wait_event,
          (extract(epoch FROM a.xact_start) * 1000)::float8 AS xact_start,
          (extract(epoch FROM a.query_start) * 1000)::float8 AS query_start,
@@ -56,12 +56,12 @@ export interface ActivitySnapshot {
 
 interface SnapshotRow {
   pid: number;
-  backend_start_us: number;
+  backend_start_us: number | null;
   datname: string | null;
   usename: string | null;
   application_name: string;
   client_addr: string | null;
-  backend_type: string;
+  backend_type: string | null;
   state: string | null;
   wait_event_type: string | null;
   wait_event: string | null;
@@ -77,10 +77,16 @@ interface SnapshotRow {
 }
 
 /** Why the console must not (or cannot) signal this session; null when it can. */
-export function unkillableReason(row: Pick<SnapshotRow, "is_self" | "application_name" | "usename" | "backend_type" | "is_superuser" | "member_of_role">, role: ConsoleRole): UnkillableReason | null {
+export function unkillableReason(
+  row: Pick<SnapshotRow, "is_self" | "application_name" | "usename" | "backend_type" | "is_superuser" | "member_of_role" | "backend_start_us">,
+  role: ConsoleRole,
+): UnkillableReason | null {
   if (row.is_self || (row.application_name.startsWith(CONSOLE_APPLICATION_NAME) && row.usename === role.consoleUser)) {
     return "console_session";
   }
+  // Without pg_read_all_stats PostgreSQL hides backend_start (and backend_type) of others' sessions,
+  // so the pid + backend_start guard cannot be applied: refuse rather than risk a reused pid.
+  if (row.backend_start_us === null) return "hidden_session";
   if (row.backend_type !== "client backend") return "background_process";
   if (role.superuser) return null;
   if (row.is_superuser) return "superuser_session";
@@ -112,7 +118,8 @@ export async function activitySnapshot(db: Queryable): Promise<ActivitySnapshot>
     user: r.usename,
     application: r.application_name,
     clientAddr: r.client_addr,
-    backendType: r.backend_type,
+    // Hidden rows (no pg_read_all_stats) have no backend_type; they belong to a role, so a client.
+    backendType: r.backend_type ?? "client backend",
     state: r.state,
     waitEventType: r.wait_event_type,
     waitEvent: r.wait_event,

@@ -8,7 +8,7 @@ const TARGET_STATE = /* sql */ `
   SELECT a.pid IS NOT NULL AS present,
          floor(extract(epoch FROM a.backend_start) * 1000000)::int8 AS backend_start_us,
          coalesce(a.application_name, '') AS application_name, a.usename,
-         coalesce(a.backend_type, '') AS backend_type,
+         a.backend_type,
          coalesce(r.rolsuper, false) AS is_superuser,
          CASE WHEN a.usesysid IS NULL THEN false
               ELSE pg_has_role(current_user, a.usesysid, 'MEMBER') END AS member_of_role,
@@ -29,10 +29,11 @@ const SIGNAL: Record<SignalKind, string> = {
 
 export interface TargetState {
   present: boolean;
+  backend_start_us: number | null;
   backendStartUs: number | null;
   application_name: string;
   usename: string | null;
-  backend_type: string;
+  backend_type: string | null;
   is_superuser: boolean;
   member_of_role: boolean;
   is_self: boolean;

@@ -8,13 +8,14 @@ export const UnkillableReason = z.enum([
   "background_process", // autovacuum, walsender, checkpointer ...
   "superuser_session", // the console role is not superuser
   "not_permitted", // no pg_signal_backend and not a member of the target's role
+  "hidden_session", // details hidden (needs pg_read_all_stats): its identity cannot be verified
 ]);
 export type UnkillableReason = z.infer<typeof UnkillableReason>;
 
 export const Session = z.object({
   pid: z.number().int(),
   /** backend_start in microseconds since epoch: the identity guard against pid reuse. */
-  backendStartUs: z.number().int(),
+  backendStartUs: z.number().int().nullable(),
   database: z.string().nullable(),
   user: z.string().nullable(),
   application: z.string(),
