@@ -1,0 +1,166 @@
+import "server-only";
+import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
+import { resolveDatabase } from "./databases";
+import { coalescedRead } from "./run";
+import { cachedSizeSnapshot, type SizeSnapshot } from "./size-snapshot";
+import type { Queryable } from "./types";
+
+// One reloption, only parsed when the table has any (most have none).
+const relopt = (name: string) =>
+  `CASE WHEN c.reloptions IS NULL THEN NULL ELSE (SELECT option_value FROM pg_options_to_table(c.reloptions) WHERE option_name = '${name}') END`;
+
+// Effective autovacuum trigger as autovacuum.c computes it: threshold + scale × reltuples, reloptions
+// over GUCs; reltuples is -1 (PG 14+) for a never-vacuumed table, which autovacuum treats as 0.
+// PG 18 caps it with autovacuum_vacuum_max_threshold (-1 = no cap); current_setting(…, true) is
+// NULL on older servers.
+const TABLES = /* sql */ `
+  WITH sz AS (SELECT * FROM unnest($1::oid[], $2::int8[]) AS s(relid, total_bytes)),
+  t AS (
+    SELECT s.relid AS oid, s.schemaname AS schema, s.relname AS name,
+           s.n_live_tup AS live, s.n_dead_tup AS dead,
+           CASE WHEN s.n_live_tup + s.n_dead_tup > 0
+                THEN 100.0 * s.n_dead_tup / (s.n_live_tup + s.n_dead_tup) ELSE 0 END::float8 AS dead_pct,
+           s.seq_scan, s.idx_scan, s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.n_tup_hot_upd,
+           s.n_mod_since_analyze,
+           s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
+           s.vacuum_count, s.autovacuum_count, s.analyze_count, s.autoanalyze_count,
+           c.reltuples::float8 AS reltuples,
+           coalesce(${relopt("autovacuum_enabled")}::bool, true) AS av_enabled,
+           coalesce(${relopt("autovacuum_vacuum_threshold")}::float8,
+                    current_setting('autovacuum_vacuum_threshold')::float8) AS av_threshold,
+           coalesce(${relopt("autovacuum_vacuum_scale_factor")}::float8,
+                    current_setting('autovacuum_vacuum_scale_factor')::float8) AS av_scale,
+           coalesce(nullif(${relopt("autovacuum_vacuum_max_threshold")}::float8, -1),
+                    current_setting('autovacuum_vacuum_max_threshold', true)::float8) AS av_max,
+           coalesce(sz.total_bytes, 0) AS total_bytes
+      FROM pg_stat_user_tables s
+      JOIN pg_class c ON c.oid = s.relid
+      LEFT JOIN sz ON sz.relid = s.relid
+     WHERE ($3::text IS NULL OR s.schemaname = $3)
+       AND ($4::text IS NULL OR strpos(lower(s.relname), lower($4)) > 0)
+  ),
+  d AS (
+    SELECT t.*,
+           CASE WHEN av_max >= 0 THEN least(av_threshold + av_scale * greatest(reltuples, 0), av_max)
+                ELSE av_threshold + av_scale * greatest(reltuples, 0) END AS av_due
+      FROM t
+     WHERE total_bytes >= $5 AND dead_pct >= $6
+  )
+  SELECT d.*, count(*) OVER () AS total_count FROM d`;
+
+// Sort keys map to fixed expressions over the output columns; the key itself is an enum value.
+const ORDER: Record<TableSort, string> = {
+  name: "schema %, name %",
+  total_size: "total_bytes %",
+  live: "live %",
+  dead: "dead %",
+  dead_pct: "dead_pct %",
+  seq_scan: "seq_scan %",
+  idx_scan: "idx_scan %",
+  modifications: "n_mod_since_analyze %",
+  last_vacuum: "greatest(last_vacuum, last_autovacuum) %",
+  last_analyze: "greatest(last_analyze, last_autoanalyze) %",
+  autovacuum_due: "(dead - av_due) %",
+};
+
+function orderBy(sort: TableSort, dir: "asc" | "desc"): string {
+  const d = dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST";
+  return `ORDER BY ${ORDER[sort].replaceAll("%", d)}, oid`;
+}
+
+const iso = (v: Date | null) => (v ? v.toISOString() : null);
+
+export type TablesOptions = Omit<TablesQuery, "db">;
+
+export interface TablesPage {
+  rows: TableRow[];
+  total: number;
+}
+
+/** One page of tables with their activity, autovacuum trigger point and sizes (from the snapshot). */
+export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<TablesPage> {
+  const sql = `${TABLES} ${orderBy(opts.sort, opts.dir)} LIMIT $7 OFFSET $8`;
+  const { rows } = await db.query(sql, [
+    sizes.tableOids,
+    sizes.tableTotals,
+    opts.schema ?? null,
+    opts.q ?? null,
+    opts.minSizeBytes ?? 0,
+    opts.minDeadPct ?? 0,
+    opts.limit,
+    opts.offset,
+  ]);
+  return {
+    total: rows[0]?.total_count ?? (opts.offset > 0 ? await countOnly(db, opts, sizes) : 0),
+    rows: rows.map((r) => {
+      const s = sizes.tables.get(r.oid);
+      return {
+        oid: r.oid,
+        schema: r.schema,
+        name: r.name,
+        liveRows: r.live,
+        deadRows: r.dead,
+        deadPct: r.dead_pct,
+        seqScan: r.seq_scan,
+        idxScan: r.idx_scan,
+        inserted: r.n_tup_ins,
+        updated: r.n_tup_upd,
+        deleted: r.n_tup_del,
+        hotUpdated: r.n_tup_hot_upd,
+        modSinceAnalyze: r.n_mod_since_analyze,
+        lastVacuum: iso(r.last_vacuum),
+        lastAutovacuum: iso(r.last_autovacuum),
+        lastAnalyze: iso(r.last_analyze),
+        lastAutoanalyze: iso(r.last_autoanalyze),
+        vacuumCount: r.vacuum_count,
+        autovacuumCount: r.autovacuum_count,
+        analyzeCount: r.analyze_count,
+        autoanalyzeCount: r.autoanalyze_count,
+        reltuples: r.reltuples,
+        autovacuumEnabled: r.av_enabled,
+        autovacuumDueAt: Math.round(r.av_due),
+        autovacuumThreshold: r.av_threshold,
+        autovacuumScaleFactor: r.av_scale,
+        totalBytes: s?.totalBytes ?? r.total_bytes,
+        heapBytes: s?.heapBytes ?? 0,
+        indexBytes: s?.indexBytes ?? 0,
+        toastBytes: s?.toastBytes ?? 0,
+      };
+    }),
+  };
+}
+
+// A page past the end returns no row to carry the window count; ask for the count alone.
+async function countOnly(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<number> {
+  const { rows } = await db.query(`SELECT count(*) AS n FROM (${TABLES}) x`, [
+    sizes.tableOids,
+    sizes.tableTotals,
+    opts.schema ?? null,
+    opts.q ?? null,
+    opts.minSizeBytes ?? 0,
+    opts.minDeadPct ?? 0,
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
+export async function autovacuumServerEnabled(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query(/* sql */ `SELECT current_setting('autovacuum') = 'on' AS on`);
+  return rows[0]?.on ?? true;
+}
+
+/** The tables page of one database of a server, for the route. */
+export async function tablesPage(server: string, query: TablesQuery): Promise<TablesResponse> {
+  const { db: dbName, ...opts } = query;
+  const target = await resolveDatabase(server, dbName);
+  const sizes = await cachedSizeSnapshot(target);
+  const key = `tables:${sizes.takenAt}:${JSON.stringify(opts)}`;
+  return coalescedRead(target, key, async (db) => {
+    const page = await tables(db, opts, sizes);
+    return {
+      ...page,
+      autovacuumServerEnabled: await autovacuumServerEnabled(db),
+      sizesAt: sizes.takenAt,
+      readAt: Date.now(),
+    };
+  });
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+
+// Maintenance requests. Every option comes from an allow-list: values are enums, bounded ints or
+// strictly patterned strings, so nothing typed by a person reaches the statement as SQL
+// (pgAdmin CVE-2026-7815 injected through buffer_usage_limit / parallel values).
+
+export const RelationOid = z.number().int().min(1).max(4_294_967_295);
+
+const BUFFER_UNITS = { kB: 1, MB: 1024, GB: 1024 * 1024 } as const;
+/** PostgreSQL accepts 128 kB … 16 GB, or 0 to disable the ring buffer. */
+export const BUFFER_USAGE_LIMIT_PRESETS = ["0", "256 kB", "2 MB", "16 MB", "128 MB", "1 GB"] as const;
+const BUFFER_PATTERN = /^(\d{1,8}) (kB|MB|GB)$/;
+
+export const BufferUsageLimit = z.union([
+  z.enum(BUFFER_USAGE_LIMIT_PRESETS),
+  z
+    .string()
+    .regex(BUFFER_PATTERN, 'use "<number> kB|MB|GB", e.g. "256 kB"')
+    .refine((v) => {
+      const m = BUFFER_PATTERN.exec(v);
+      if (!m) return false;
+      const kb = Number(m[1]) * BUFFER_UNITS[m[2] as keyof typeof BUFFER_UNITS];
+      return kb >= 128 && kb <= 16 * 1024 * 1024;
+    }, "must be between 128 kB and 16 GB"),
+]);
+
+export const MAX_PARALLEL = 32;
+
+const Verbose = { verbose: z.boolean().optional() };
+const SkipLocked = { skipLocked: z.boolean().optional() };
+
+export const VacuumOptions = z
+  .object({
+    ...Verbose,
+    ...SkipLocked,
+    indexCleanup: z.enum(["auto", "on", "off"]).optional(),
+    parallel: z.number().int().min(0).max(MAX_PARALLEL).optional(),
+    /** PostgreSQL 16+ */
+    bufferUsageLimit: BufferUsageLimit.optional(),
+    /** only `false` is offered: it avoids the ACCESS EXCLUSIVE lock taken to truncate the end */
+    truncate: z.literal(false).optional(),
+  })
+  .strict();
+export const VacuumFullOptions = z.object({ ...Verbose, ...SkipLocked }).strict();
+export const AnalyzeOptions = z.object({ ...Verbose, ...SkipLocked, bufferUsageLimit: BufferUsageLimit.optional() }).strict();
+export const ReindexOptions = z.object({ ...Verbose }).strict();
+
+/** Lock wait before giving up: fail fast rather than queue behind a reader and block everyone. */
+export const LockTimeoutMs = z.number().int().min(100).max(60_000).default(3_000);
+
+const base = { relid: RelationOid, lockTimeoutMs: LockTimeoutMs };
+
+export const MaintenanceRequest = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("vacuum"), ...base, options: VacuumOptions.default({}) }).strict(),
+  z.object({ kind: z.literal("vacuum_analyze"), ...base, options: VacuumOptions.default({}) }).strict(),
+  z.object({ kind: z.literal("vacuum_full"), ...base, options: VacuumFullOptions.default({}) }).strict(),
+  z.object({ kind: z.literal("analyze"), ...base, options: AnalyzeOptions.default({}) }).strict(),
+  z.object({ kind: z.literal("reindex_index"), ...base, options: ReindexOptions.default({}) }).strict(),
+  z.object({ kind: z.literal("reindex_table"), ...base, options: ReindexOptions.default({}) }).strict(),
+]);
+export type MaintenanceRequest = z.infer<typeof MaintenanceRequest>;
+export type MaintenanceKind = MaintenanceRequest["kind"];
+
+export const MaintenanceStatus = z.enum(["ok", "skipped", "blocked", "cancelled", "refused", "failed"]);
+export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
+
+export const MaintenanceNotice = z.object({ severity: z.string(), code: z.string().optional(), message: z.string() });
+export type MaintenanceNotice = z.infer<typeof MaintenanceNotice>;
+
+export const MaintenanceOutcome = z.object({
+  status: MaintenanceStatus,
+  /** the exact statement sent (null when refused before building one) */
+  statement: z.string().nullable(),
+  relation: z.object({ oid: z.number(), schema: z.string(), name: z.string(), kind: z.string() }).nullable(),
+  pid: z.number().nullable(),
+  message: z.string(),
+  sqlstate: z.string().optional(),
+  blockedBy: z.array(z.number()).optional(),
+  notices: z.array(MaintenanceNotice),
+  durationMs: z.number(),
+});
+export type MaintenanceOutcome = z.infer<typeof MaintenanceOutcome>;
+
+export const MaintenanceProgress = z.object({
+  pid: z.number(),
+  command: z.enum(["vacuum", "analyze", "create_index", "cluster"]).nullable(),
+  phase: z.string().nullable(),
+  blocksDone: z.number().nullable(),
+  blocksTotal: z.number().nullable(),
+  percent: z.number().nullable(),
+  /** the job is waiting for a lock held or queued by these pids */
+  waitingOn: z.array(z.number()),
+  running: z.boolean(),
+});
+export type MaintenanceProgress = z.infer<typeof MaintenanceProgress>;

@@ -1,0 +1,223 @@
+import { z } from "zod";
+import { DatabaseQuery } from "./servers";
+
+// Storage health: tables, indexes, bloat, space. Shared by route handlers and the browser.
+
+const Paging = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+const Dir = z.enum(["asc", "desc"]).default("desc");
+/** Empty strings from a cleared filter input mean "no filter". */
+const OptText = z.preprocess((v) => (v === "" ? undefined : v), z.string().max(200).optional());
+const OptNum = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).optional());
+const Ts = z.string().nullable(); // ISO timestamps
+
+// ---- tables ----
+
+export const TABLE_SORTS = [
+  "name",
+  "total_size",
+  "live",
+  "dead",
+  "dead_pct",
+  "seq_scan",
+  "idx_scan",
+  "modifications",
+  "last_vacuum",
+  "last_analyze",
+  "autovacuum_due",
+] as const;
+export type TableSort = (typeof TABLE_SORTS)[number];
+
+export const TablesQuery = DatabaseQuery.extend({
+  sort: z.enum(TABLE_SORTS).default("total_size"),
+  dir: Dir,
+  schema: OptText,
+  q: OptText,
+  minSizeBytes: OptNum,
+  minDeadPct: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).max(100).optional()),
+  ...Paging,
+});
+export type TablesQuery = z.infer<typeof TablesQuery>;
+
+export const TableRow = z.object({
+  oid: z.number(),
+  schema: z.string(),
+  name: z.string(),
+  liveRows: z.number(),
+  deadRows: z.number(),
+  deadPct: z.number(),
+  seqScan: z.number().nullable(),
+  idxScan: z.number().nullable(),
+  inserted: z.number(),
+  updated: z.number(),
+  deleted: z.number(),
+  hotUpdated: z.number(),
+  modSinceAnalyze: z.number(),
+  lastVacuum: Ts,
+  lastAutovacuum: Ts,
+  lastAnalyze: Ts,
+  lastAutoanalyze: Ts,
+  vacuumCount: z.number(),
+  autovacuumCount: z.number(),
+  analyzeCount: z.number(),
+  autoanalyzeCount: z.number(),
+  reltuples: z.number(),
+  autovacuumEnabled: z.boolean(),
+  /** threshold + scale × reltuples from the table's reloptions over the server settings */
+  autovacuumDueAt: z.number(),
+  autovacuumThreshold: z.number(),
+  autovacuumScaleFactor: z.number(),
+  totalBytes: z.number(),
+  heapBytes: z.number(),
+  indexBytes: z.number(),
+  toastBytes: z.number(),
+});
+export type TableRow = z.infer<typeof TableRow>;
+
+export const TablesResponse = z.object({
+  rows: z.array(TableRow),
+  total: z.number(),
+  /** autovacuum = off on the server: no table is vacuumed automatically */
+  autovacuumServerEnabled: z.boolean(),
+  /** when the size figures were computed (they are cached for about a minute) */
+  sizesAt: z.number(),
+  readAt: z.number(),
+});
+export type TablesResponse = z.infer<typeof TablesResponse>;
+
+// ---- indexes ----
+
+export const INDEX_SORTS = ["name", "table", "size", "scans", "tuples_read", "tuples_fetched"] as const;
+export type IndexSort = (typeof INDEX_SORTS)[number];
+
+export const IndexesQuery = DatabaseQuery.extend({
+  sort: z.enum(INDEX_SORTS).default("size"),
+  dir: Dir,
+  schema: OptText,
+  q: OptText,
+  ...Paging,
+});
+export type IndexesQuery = z.infer<typeof IndexesQuery>;
+
+export const IndexRow = z.object({
+  oid: z.number(),
+  schema: z.string(),
+  table: z.string(),
+  tableOid: z.number(),
+  name: z.string(),
+  scans: z.number(),
+  tuplesRead: z.number(),
+  tuplesFetched: z.number(),
+  sizeBytes: z.number(),
+  unique: z.boolean(),
+  primary: z.boolean(),
+  valid: z.boolean(),
+  definition: z.string(),
+});
+export type IndexRow = z.infer<typeof IndexRow>;
+
+export const IndexFinding = z.object({
+  kind: z.enum(["unused", "duplicate", "invalid"]),
+  oid: z.number(),
+  schema: z.string(),
+  table: z.string(),
+  name: z.string(),
+  sizeBytes: z.number(),
+  definition: z.string(),
+  /** why this is a finding, in words */
+  reason: z.string(),
+  /** for duplicates: the index that covers this one */
+  coveredBy: z.object({ oid: z.number(), name: z.string(), definition: z.string() }).optional(),
+  /** statements to copy; the console never runs these by itself */
+  fixSql: z.array(z.string()),
+});
+export type IndexFinding = z.infer<typeof IndexFinding>;
+
+export const IndexFindings = z.object({
+  findings: z.array(IndexFinding),
+  /** start of the statistics window used for "unused" (ISO) */
+  statsSince: z.string().nullable(),
+  statsSinceSource: z.enum(["stats_reset", "server_start"]),
+  note: z.string(),
+});
+export type IndexFindings = z.infer<typeof IndexFindings>;
+
+export const IndexesResponse = z.object({
+  rows: z.array(IndexRow),
+  total: z.number(),
+  findings: IndexFindings,
+  sizesAt: z.number(),
+  readAt: z.number(),
+});
+export type IndexesResponse = z.infer<typeof IndexesResponse>;
+
+// ---- bloat ----
+
+export const BloatQuery = DatabaseQuery.extend({
+  kind: z.enum(["table", "index"]).default("table"),
+  minBytes: OptNum,
+  ...Paging,
+});
+export type BloatQuery = z.infer<typeof BloatQuery>;
+
+export const BloatRow = z.object({
+  kind: z.enum(["table", "index"]),
+  oid: z.number(),
+  schema: z.string(),
+  table: z.string(),
+  /** index name for index rows, table name for table rows */
+  name: z.string(),
+  actualBytes: z.number(),
+  expectedBytes: z.number(),
+  bloatBytes: z.number(),
+  bloatPct: z.number(),
+  fillfactor: z.number(),
+  /** "missing": no statistics (never analyzed / no pg_stats rows); "stale": many changes since ANALYZE */
+  statistics: z.enum(["ok", "missing", "stale"]),
+  lastAnalyzed: Ts,
+});
+export type BloatRow = z.infer<typeof BloatRow>;
+
+export const BloatResponse = z.object({
+  estimate: z.literal(true),
+  rows: z.array(BloatRow),
+  total: z.number(),
+  pgstattupleAvailable: z.boolean(),
+  computedAt: z.number(),
+  readAt: z.number(),
+});
+export type BloatResponse = z.infer<typeof BloatResponse>;
+
+export const ExactBloatQuery = DatabaseQuery.extend({ oid: z.coerce.number().int().min(1).max(4_294_967_295) });
+export type ExactBloatQuery = z.infer<typeof ExactBloatQuery>;
+
+export const ExactBloatResponse = z.object({
+  oid: z.number(),
+  kind: z.enum(["table", "index"]),
+  name: z.string(),
+  totalBytes: z.number(),
+  /** table: dead tuples + free space; index: the unused part of leaf pages */
+  wastedBytes: z.number(),
+  wastedPct: z.number(),
+  details: z.record(z.string(), z.number().nullable()),
+  readAt: z.number(),
+});
+export type ExactBloatResponse = z.infer<typeof ExactBloatResponse>;
+
+// ---- space ----
+
+export const SpaceQuery = DatabaseQuery.extend({ top: z.coerce.number().int().min(1).max(200).default(20) });
+export type SpaceQuery = z.infer<typeof SpaceQuery>;
+
+const Sizes = { totalBytes: z.number(), heapBytes: z.number(), indexBytes: z.number(), toastBytes: z.number() };
+
+export const SpaceResponse = z.object({
+  databases: z.array(z.object({ name: z.string(), sizeBytes: z.number().nullable() })),
+  topTables: z.array(z.object({ oid: z.number(), schema: z.string(), name: z.string(), ...Sizes })),
+  schemas: z.array(z.object({ schema: z.string(), tables: z.number(), ...Sizes })),
+  sizesAt: z.number(),
+  readAt: z.number(),
+});
+export type SpaceResponse = z.infer<typeof SpaceResponse>;
