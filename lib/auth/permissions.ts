@@ -24,6 +24,34 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
 };
 
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
 export function roleAllows(role: Role | undefined, permission: Permission): boolean {
-  return role !== undefined && GRANTS[role].includes(permission);
+  return role !== undefined && Object.hasOwn(GRANTS, role) && GRANTS[role].includes(permission);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return [...GRANTS[role]];
+}
+
+/** A user's default role plus per-server overrides (which may raise or lower it). */
+export interface RoleAssignment {
+  defaultRole: Role;
+  overrides: Record<string, Role>;
+}
+
+/**
+ * The role that applies on `server`. Without a server (console-wide routes such as the audit
+ * log or user admin) only the default role counts: an admin override on one server does not
+ * make someone an admin of the console.
+ */
+export function effectiveRole(a: RoleAssignment, server?: string): Role {
+  if (server !== undefined && Object.hasOwn(a.overrides, server)) return a.overrides[server]!;
+  return a.defaultRole;
+}
+
+export function can(a: RoleAssignment, server: string | undefined, permission: Permission): boolean {
+  return roleAllows(effectiveRole(a, server), permission);
 }

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+// Audit log listing: filters (shared by the page's URL state and the route) and rows.
+
+export const AuditOutcomeName = z.enum(["ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"]);
+
+const optionalText = z.string().trim().min(1).max(200).optional();
+
+export const AuditQuery = z.object({
+  server: optionalText,
+  user: optionalText,
+  action: optionalText,
+  outcome: AuditOutcomeName.optional(),
+  kind: z.enum(["intent", "outcome", "event"]).optional(),
+  /** ISO timestamps (inclusive from, exclusive to) */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** keyset paging: rows with id < before */
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const AuditRow = z.object({
+  id: z.number(),
+  at: z.string(),
+  kind: z.enum(["intent", "outcome", "event"]),
+  intentId: z.number().nullable(),
+  user: z.string().nullable(),
+  role: z.string().nullable(),
+  server: z.string().nullable(),
+  database: z.string().nullable(),
+  action: z.string(),
+  targetPid: z.number().nullable(),
+  targetBackendStart: z.string().nullable(),
+  targetOid: z.number().nullable(),
+  targetName: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  client: z.string().nullable(),
+  outcome: AuditOutcomeName.nullable(),
+  sqlstate: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;
+
+export const AuditResponse = z.object({
+  rows: z.array(AuditRow),
+  /** pass as ?before= for the next (older) page; null at the end */
+  nextBefore: z.number().nullable(),
+});
+export type AuditResponse = z.infer<typeof AuditResponse>;

@@ -1,0 +1,65 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { isRole, type Role } from "@/lib/auth/permissions";
+import { store } from "./db";
+
+// Server-side sessions: the browser holds a random token, the store only its SHA-256.
+// Lifetime: 12 h absolute, 2 h idle. Revocation (logout, disable, password) deletes rows,
+// and every request looks the row up, so it takes effect on the very next request.
+const ABSOLUTE_HOURS = 12;
+const IDLE_MINUTES = 120;
+
+export interface SessionUser {
+  id: number;
+  name: string;
+  defaultRole: Role;
+  overrides: Record<string, Role>;
+}
+
+const INSERT_SESSION = /* sql */ `
+  INSERT INTO sessions (token_sha256, user_id, expires_at, client_addr)
+  VALUES ($1, $2, now() + $3 * interval '1 hour', $4)`;
+const SESSION_USER = /* sql */ `
+  SELECT u.id, u.name, u.default_role, s.last_seen_at < now() - interval '1 minute' AS needs_touch,
+         COALESCE((SELECT jsonb_object_agg(r.server, r.role) FROM user_server_roles r WHERE r.user_id = u.id), '{}') AS overrides
+    FROM sessions s JOIN users u ON u.id = s.user_id
+   WHERE s.token_sha256 = $1
+     AND s.expires_at > now()
+     AND s.last_seen_at > now() - $2 * interval '1 minute'
+     AND NOT u.disabled`;
+const TOUCH_SESSION = /* sql */ `UPDATE sessions SET last_seen_at = now() WHERE token_sha256 = $1`;
+const DELETE_SESSION = /* sql */ `DELETE FROM sessions WHERE token_sha256 = $1`;
+const DELETE_EXPIRED = /* sql */ `
+  DELETE FROM sessions WHERE expires_at < now() OR last_seen_at < now() - $1 * interval '1 minute'`;
+
+export function tokenDigest(token: string): Buffer {
+  return createHash("sha256").update(token).digest();
+}
+
+/** Creates a session and returns its token (shown to the browser once, in the cookie). */
+export async function createSession(userId: number, clientAddr: string | null): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  const db = await store();
+  await db.query(INSERT_SESSION, [tokenDigest(token), userId, ABSOLUTE_HOURS, clientAddr]);
+  // Expired rows are swept now and then by sign-ins, so no background job is needed.
+  if (Math.random() < 0.05) await db.query(DELETE_EXPIRED, [IDLE_MINUTES]).catch(() => {});
+  return token;
+}
+
+export async function sessionUser(token: string): Promise<SessionUser | undefined> {
+  const db = await store();
+  const digest = tokenDigest(token);
+  const { rows } = await db.query(SESSION_USER, [digest, IDLE_MINUTES]);
+  const r = rows[0];
+  if (!r) return undefined;
+  if (r.needs_touch) await db.query(TOUCH_SESSION, [digest]);
+  const overrides: Record<string, Role> = {};
+  for (const [server, role] of Object.entries(r.overrides as Record<string, string>)) if (isRole(role)) overrides[server] = role;
+  return { id: Number(r.id), name: r.name, defaultRole: isRole(r.default_role) ? r.default_role : "viewer", overrides };
+}
+
+export async function deleteSession(token: string): Promise<void> {
+  await (await store()).query(DELETE_SESSION, [tokenDigest(token)]);
+}
+
+export const SESSION_MAX_AGE_SECONDS = ABSOLUTE_HOURS * 3600;
