@@ -1,0 +1,55 @@
+// Display formatting shared by every page: bytes, durations, numbers, percentages, times.
+
+const UNITS = ["B", "kB", "MB", "GB", "TB", "PB"];
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  let v = Math.abs(n);
+  let i = 0;
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const s = i === 0 ? String(v) : v >= 100 ? v.toFixed(0) : v.toFixed(1);
+  return `${n < 0 ? "-" : ""}${s} ${UNITS[i]}`;
+}
+
+/** 850 ms, 12.3 s, 4m 05s, 3h 12m, 2d 4h */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, "0")}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${String(m % 60).padStart(2, "0")}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+export function formatNumber(n: number | null | undefined, digits = 0): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
+  return n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
+  return `${(ratio * 100).toFixed(digits)} %`;
+}
+
+/** "12 s ago", "3 min ago" relative to `now` (ms). */
+export function formatAgo(at: number | null | undefined, now: number): string {
+  if (at === null || at === undefined) return "never";
+  const d = Math.max(0, now - at);
+  if (d < 1500) return "just now";
+  if (d < 60_000) return `${Math.round(d / 1000)} s ago`;
+  if (d < 3_600_000) return `${Math.round(d / 60_000)} min ago`;
+  if (d < 172_800_000) return `${Math.round(d / 3_600_000)} h ago`;
+  return `${Math.round(d / 86_400_000)} d ago`;
+}
+
+/** Absolute time for tooltips, in the viewer's locale and zone. */
+export function formatTimestamp(at: number | null | undefined): string {
+  if (at === null || at === undefined) return "—";
+  return new Date(at).toLocaleString();
+}
