@@ -1,4 +1,4 @@
-import { col, time } from "./sql";
+import { time } from "./sql";
 import { MIGRATION_NAME, T, type ToolDef } from "./tool";
 
 // Tools whose rows only ever mean "applied" (rollback deletes the row).
