@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
 import { migrationHistory } from "@/lib/pg/migrations";
 import { MigrationHistory, type MigrationTool } from "@/lib/schemas/migrations";
 import { connect, freshDatabase, pgServers, withDatabase } from "../helpers/pg";
@@ -152,6 +153,22 @@ describe.each(pgServers())("a database without a migration tool on PG $major", (
       await createLookalikes(db);
       const h = await migrationHistory(db);
       expect(h).toEqual({ tools: [], problems: [], omittedTables: 0 });
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe.each(pgServers())("the demo seed on PG $major", (s) => {
+  test("creates Flyway (one failed) and Prisma histories, and is idempotent", async () => {
+    const db = await connect(await freshDatabase(s.url, "mh_demo_seed"));
+    try {
+      await seedMigrationHistory(db);
+      await seedMigrationHistory(db);
+      const h = await migrationHistory(db);
+      expect(h.tools.map((t) => `${t.tool}:${t.totalRows}`).sort()).toEqual(["flyway:4", "prisma:3"]);
+      expect(h.problems.map((p) => `${p.tool}:${p.kind}:${p.version}`)).toEqual(["flyway:failed:3"]);
+      expect(tool(h, "public", "_prisma_migrations").entries.map((e) => e.state)).toEqual(["applied", "rolled_back", "applied"]);
     } finally {
       await db.end();
     }
