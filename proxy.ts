@@ -1,0 +1,74 @@
+import { NextResponse, type NextRequest } from "next/server";
+
+// Next 16 "proxy" (formerly middleware): security headers on every response, a per-request
+// CSP nonce for pages (Next reads it from the request's CSP header and puts it on its own
+// scripts; the pages must therefore render dynamically), and a redirect to /login for pages
+// without a session cookie. This is an optimistic check only: every page and route verifies
+// the session itself (lib/auth), the proxy just saves a round-trip.
+
+const PUBLIC_PAGES = new Set(["/login"]);
+
+function csp(nonce: string, dev: boolean, https: boolean): string {
+  return [
+    "default-src 'self'",
+    // 'strict-dynamic': scripts loaded by the nonce'd bootstrap are trusted; no unsafe-inline/eval
+    // in production (React's dev build needs eval for its stack traces, dev only).
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    ...(https ? ["upgrade-insecure-requests"] : []),
+  ].join("; ");
+}
+
+function hasSessionCookie(request: NextRequest): boolean {
+  return request.cookies.has("__Host-pgwarden_session") || request.cookies.has("pgwarden_session");
+}
+
+function secureHeaders(response: NextResponse): NextResponse {
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "no-referrer");
+  response.headers.set("X-Frame-Options", "DENY");
+  response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
+  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  return response;
+}
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (pathname.startsWith("/api/")) {
+    // Route handlers answer 401 themselves (JSON, not a redirect); they only get the headers.
+    return secureHeaders(NextResponse.next());
+  }
+  if (!PUBLIC_PAGES.has(pathname) && !hasSessionCookie(request)) {
+    const login = new URL("/login", request.url);
+    if (pathname !== "/") login.searchParams.set("next", `${pathname}${search}`);
+    return secureHeaders(NextResponse.redirect(login));
+  }
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const https = (process.env.PGWARDEN_PUBLIC_ORIGIN ?? request.url).startsWith("https://");
+  const policy = csp(nonce, process.env.NODE_ENV === "development", https);
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", policy);
+  return secureHeaders(response);
+}
+
+export const config = {
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
