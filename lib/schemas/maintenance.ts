@@ -61,7 +61,8 @@ export const MaintenanceRequest = z.discriminatedUnion("kind", [
 export type MaintenanceRequest = z.infer<typeof MaintenanceRequest>;
 export type MaintenanceKind = MaintenanceRequest["kind"];
 
-export const MaintenanceStatus = z.enum(["ok", "skipped", "blocked", "cancelled", "refused", "failed"]);
+/** "unknown": the connection broke while the statement may have run; re-read, never auto-retry. */
+export const MaintenanceStatus = z.enum(["ok", "skipped", "blocked", "cancelled", "refused", "failed", "unknown"]);
 export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
 
 export const MaintenanceNotice = z.object({ severity: z.string(), code: z.string().optional(), message: z.string() });
