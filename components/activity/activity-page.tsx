@@ -1,7 +1,8 @@
 "use client";
-import { useSearchParams } from "next/navigation";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { defaultSortDir } from "@/lib/activity/filter";
 import { Freshness } from "@/components/ui/freshness";
 import { activityFiltersFrom, activityKey, fetchActivity } from "@/lib/queries/activity";
 import { usePolled } from "@/lib/queries/use-polled";
@@ -16,6 +17,8 @@ import { SummaryStrip } from "./summary-strip";
 
 export function ActivityPage({ server, canSignal = true }: { server: string; canSignal?: boolean }) {
   const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
   const filters = activityFiltersFrom(params);
   const q = usePolled(activityKey(server, filters), () => fetchActivity(server, filters));
   const [selected, setSelected] = useState<Map<number, Session>>(new Map());
@@ -25,6 +28,14 @@ export function ActivityPage({ server, canSignal = true }: { server: string; can
   const data = q.data;
 
   const open = (kind: "cancel" | "terminate", sessions: Session[]) => setPlan({ kind, sessions, requestId: crypto.randomUUID() });
+  const sortKey = filters.sort ?? "duration";
+  const dir = filters.dir ?? defaultSortDir(sortKey);
+  const onSort = (key: typeof sortKey) => {
+    const next = new URLSearchParams(params);
+    next.set("sort", key);
+    next.set("dir", key !== sortKey ? defaultSortDir(key) : dir === "desc" ? "asc" : "desc");
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
   const toggle = (s: Session) =>
     setSelected((prev) => {
       const next = new Map(prev);
@@ -67,7 +78,7 @@ export function ActivityPage({ server, canSignal = true }: { server: string; can
           <div className="text-xs text-zinc-500" data-testid="row-count">
             {data.sessions.length} of {data.totalSessions} backends{data.truncated ? " (list capped; narrow the filters)" : ""}
           </div>
-          <SessionTable rows={data.sessions} serverNow={data.serverNow} selected={new Set(selected.keys())} onToggle={toggle} onOpen={setDetail} onSignal={(k, s) => open(k, [s])} canSignal={canSignal} />
+          <SessionTable rows={data.sessions} serverNow={data.serverNow} selected={new Set(selected.keys())} onToggle={toggle} onOpen={setDetail} onSignal={(k, s) => open(k, [s])} canSignal={canSignal} sort={sortKey} dir={dir} onSort={onSort} />
         </>
       ) : q.isError ? null : (
         <div className="text-sm text-zinc-500">Loading…</div>

