@@ -35,13 +35,15 @@ export function maintenanceConnectionConfig(target: Target): pg.ClientConfig {
 
 export interface MaintenanceHooks {
   /** The job's backend is known: a queue stores pid + backend_start to read progress and cancel. */
-  onStarted?(info: { pid: number; backendStart: Date; statement: string }): void;
+  /** backendStart is exact to the microsecond (a JS Date would drop them and never match again). */
+  onStarted?(info: { pid: number; backendStart: string; statement: string }): void;
   onNotice?(notice: MaintenanceNotice): void;
 }
 
 const SETUP = /* sql */ `
   SELECT pg_backend_pid() AS pid,
-         (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS backend_start,
+         (SELECT to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+            FROM pg_stat_activity WHERE pid = pg_backend_pid()) AS backend_start,
          pg_is_in_recovery() AS standby,
          current_setting('server_version_num')::int AS version,
          set_config('statement_timeout', '0', false) AS st,
@@ -223,9 +225,9 @@ export async function maintenanceProgress(db: Queryable, pid: number): Promise<M
  * Cancels a job, guarded by identity (pid + backend_start): a reused pid is never signalled.
  * pg_cancel_backend returns false with a WARNING for a gone pid, which is "gone", not success.
  */
-export async function cancelMaintenance(db: Queryable, pid: number, backendStart: Date): Promise<"cancelled" | "gone"> {
+export async function cancelMaintenance(db: Queryable, pid: number, backendStart: string): Promise<"cancelled" | "gone"> {
   const { rows } = await db.query(
-    /* sql */ `SELECT pg_cancel_backend(pid) AS sent FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2`,
+    /* sql */ `SELECT pg_cancel_backend(pid) AS sent FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`,
     [pid, backendStart],
   );
   return rows[0]?.sent === true ? "cancelled" : "gone";

@@ -63,6 +63,15 @@ export async function tableWithDeadRows(
   await waitForTableStats(url, name, (r) => r.n_dead_tup >= deleted && r.n_live_tup === opts.rows - deleted, `${name}'s dead rows`);
 }
 
+export interface StatsRow {
+  n_live_tup: number;
+  n_dead_tup: number;
+  n_mod_since_analyze: number;
+  last_vacuum: Date | null;
+  last_analyze: Date | null;
+  idx_scan: number | null;
+}
+
 /**
  * Waits until the cumulative statistics show `predicate` for the table. PG 15+ backends flush
  * stats when idle, at most once a second; PG 14 sends them to the collector asynchronously.
@@ -70,18 +79,26 @@ export async function tableWithDeadRows(
 export async function waitForTableStats(
   url: string,
   name: string,
-  predicate: (row: { n_live_tup: number; n_dead_tup: number; last_vacuum: Date | null; idx_scan: number | null }) => boolean,
+  predicate: (row: StatsRow) => boolean,
   what: string,
 ) {
   return withClient(url, (c) =>
     waitFor(async () => {
       const { rows } = await c.query(
-        `SELECT n_live_tup::int8, n_dead_tup::int8, last_vacuum, idx_scan::int8 FROM pg_stat_user_tables WHERE relname = $1`,
+        `SELECT n_live_tup::int8, n_dead_tup::int8, n_mod_since_analyze::int8, last_vacuum, last_analyze, idx_scan::int8
+           FROM pg_stat_user_tables WHERE relname = $1`,
         [name],
       );
       const r = rows[0];
       if (!r) return false;
-      const row = { n_live_tup: Number(r.n_live_tup), n_dead_tup: Number(r.n_dead_tup), last_vacuum: r.last_vacuum, idx_scan: r.idx_scan === null ? null : Number(r.idx_scan) };
+      const row: StatsRow = {
+        n_live_tup: Number(r.n_live_tup),
+        n_dead_tup: Number(r.n_dead_tup),
+        n_mod_since_analyze: Number(r.n_mod_since_analyze),
+        last_vacuum: r.last_vacuum,
+        last_analyze: r.last_analyze,
+        idx_scan: r.idx_scan === null ? null : Number(r.idx_scan),
+      };
       return predicate(row) ? row : false;
     }, what, 30_000, 100),
   );
