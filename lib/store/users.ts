@@ -86,9 +86,19 @@ export async function createUser(name: string, password: string, role: Role): Pr
   }
 }
 
-/** For the demo: a user with a random password, returned once so the launcher can print it. */
+/**
+ * For the demo: a user with a random password, returned once so the launcher can print it.
+ * Re-running the demo on a kept store resets that user's password (and ends its sessions).
+ */
 export async function createUserWithRandomPassword(name: string, role: Role): Promise<{ name: string; password: string }> {
   const password = randomPassword();
+  const existing = await findUser(name);
+  if (existing) {
+    await setPassword(existing.id, existing.name, password);
+    await setRole(existing.name, role);
+    await setDisabled(existing.name, false);
+    return { name: existing.name, password };
+  }
   await createUser(name, password, role);
   return { name, password };
 }

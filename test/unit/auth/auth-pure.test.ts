@@ -104,7 +104,7 @@ describe("client address and secrets", () => {
     expect(secretProblem("x".repeat(40))).toMatch(/sample|default/);
     expect(secretProblem("please-change-me-before-going-live-ok")).toMatch(/sample|default/);
     expect(secretProblem("Vb3k9QwZ1rT5yH8uJ2mN6pL0sD4fG7hK")).toBeUndefined();
-    process.env.NODE_ENV = "production";
+    (process.env as Record<string, string>).NODE_ENV = "production";
     delete process.env.PGWARDEN_SECRET;
     delete process.env.PGWARDEN_PUBLIC_ORIGIN;
     expect(() => assertStartupConfig()).toThrow(/PGWARDEN_SECRET[\s\S]*PGWARDEN_PUBLIC_ORIGIN/);
