@@ -4,7 +4,7 @@ import { useSearchParams } from "next/navigation";
 import { Freshness } from "@/components/ui/freshness";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { usePolled } from "@/lib/queries/use-polled";
-import { MigrationHistoryResponse } from "@/lib/schemas/migrations";
+import { MigrationHistoryResponse, type MigrationTool } from "@/lib/schemas/migrations";
 import { ProblemBanner } from "./problem-banner";
 import { ToolPanel } from "./tool-panel";
 
@@ -13,6 +13,12 @@ const POLL_MS = 15_000;
 
 function historyUrl(server: string, db: string | null): string {
   return `/api/servers/${encodeURIComponent(server)}/migrations${db ? `?db=${encodeURIComponent(db)}` : ""}`;
+}
+
+/** Panels with failed or dirty rows first, the rest in the server's (schema, table) order. */
+function withProblemsFirst(tools: MigrationTool[]): MigrationTool[] {
+  const bad = (t: MigrationTool) => t.entries.some((e) => e.state === "failed" || e.state === "dirty");
+  return [...tools.filter(bad), ...tools.filter((t) => !bad(t))];
 }
 
 export function MigrationHistoryPage({ server }: { server: string }) {
@@ -48,7 +54,7 @@ export function MigrationHistoryPage({ server }: { server: string }) {
               database above if the application keeps its schema elsewhere.
             </p>
           ) : (
-            data.tools.map((t) => <ToolPanel key={`${t.schema}.${t.table}`} tool={t} now={data.readAt} />)
+            withProblemsFirst(data.tools).map((t) => <ToolPanel key={`${t.schema}.${t.table}`} tool={t} now={data.readAt} />)
           )}
           {data.omittedTables > 0 && (
             <p className="text-xs text-zinc-500">{data.omittedTables} more history tables were found and not read (too many to show at once).</p>

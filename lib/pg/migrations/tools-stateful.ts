@@ -109,7 +109,7 @@ export const prisma: ToolDef = {
       duration_ms: `extract(epoch FROM (${time(t, "finished_at")} - ${time(t, "started_at")})) * 1000`,
       checksum: col(t, "checksum"),
       error: `nullif(${col(t, "logs")}, '')`,
-      kind: `${col(t, "applied_steps_count")} || ' steps'`,
+      kind: `${col(t, "applied_steps_count")} || CASE WHEN ${col(t, "applied_steps_count")} = 1 THEN ' step' ELSE ' steps' END`,
       state: `CASE WHEN m.rolled_back_at IS NOT NULL THEN 'rolled_back'
                    WHEN ${col(t, "finished_at")} IS NULL THEN 'failed' ELSE 'applied' END`,
     },
