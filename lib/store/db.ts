@@ -83,7 +83,7 @@ export async function createStoreDatabase(adminUrl: string, name: string): Promi
 }
 
 async function embeddedStoreUrl(): Promise<string> {
-  const dataDir = path.resolve(process.env.PGWARDEN_DATA_DIR || ".pgwarden/store");
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ process.env.PGWARDEN_DATA_DIR || ".pgwarden/store");
   const port = Number(process.env.PGWARDEN_STORE_PORT || DEFAULT_EMBEDDED_PORT);
   const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   // A previous console process (or a dev-server reload) may have left it running: reuse it.
