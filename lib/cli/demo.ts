@@ -5,10 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import pg from "pg";
 import { freePort, startCluster, type Cluster } from "@/lib/embedded/cluster";
-import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE, DEMO_EXTENSIONS, DEMO_ROLES, GRANT_MAINTAIN, seedDemo } from "@/lib/pg/demo/seed";
-import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
+import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE } from "@/lib/pg/demo/seed";
+import { prepareDemoDatabase } from "./demo-database";
 import { startWorkload, type Workload } from "./demo-workload";
 import { prepareDemoStore } from "./demo-store";
 
@@ -20,20 +19,6 @@ function portIsFree(port: number): Promise<boolean> {
     const s = net.createServer().once("error", () => resolve(false));
     s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
   });
-}
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url, application_name: "pgwarden-demo-setup" });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
-function urlFor(cluster: Cluster, user: string, password: string, database: string): string {
-  return `postgres://${user}:${password}@127.0.0.1:${cluster.port}/${database}`;
 }
 
 async function main() {
@@ -64,31 +49,20 @@ async function main() {
   process.on("SIGTERM", () => void stop());
 
   try {
-    await withClient(cluster.url(), async (c) => {
-      await c.query(DEMO_ROLES);
-      const { rows } = await c.query("SHOW server_version_num");
-      if (Number(rows[0].server_version_num) >= 170000) await c.query(GRANT_MAINTAIN);
-      await c.query(`CREATE DATABASE ${DEMO_DATABASE} OWNER ${DEMO_APP_ROLE}`);
-    });
-    await withClient(cluster.url(DEMO_DATABASE), (c) => c.query(DEMO_EXTENSIONS));
     console.log("pgwarden demo: seeding the shop database …");
-    await withClient(urlFor(cluster, DEMO_APP_ROLE, DEMO_APP_ROLE, DEMO_DATABASE), async (c) => {
-      await seedDemo(c);
-      await seedMigrationHistory(c);
-    });
+    const { appUrl, consoleUrl } = await prepareDemoDatabase(cluster);
     const store = await prepareDemoStore(cluster.url(), WEB_PORT);
 
     const serversFile = path.join(HOME, "demo-servers.json");
-    const consoleUrl = urlFor(cluster, DEMO_CONSOLE_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE);
     fs.writeFileSync(serversFile, JSON.stringify([{ id: "demo", name: "demo (PostgreSQL 18, embedded)", url: consoleUrl }], null, 2), { mode: 0o600 });
 
-    workload = startWorkload(urlFor(cluster, DEMO_APP_ROLE, DEMO_APP_ROLE, DEMO_DATABASE));
+    workload = startWorkload(appUrl);
     const nextBin = path.resolve("node_modules/next/dist/bin/next");
     // --dev serves with `next dev` (for working on the console itself); the default is the production build.
     const dev = process.argv.includes("--dev");
     web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(WEB_PORT)], {
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, ...store.env, PGWARDEN_SERVERS: serversFile, NODE_ENV: dev ? "development" : "production" },
+      env: { ...process.env, ...store.env, PGWARDEN_SERVERS: serversFile, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: dev ? "development" : "production" },
     });
     web.on("exit", (code) => void stop(code ?? 1));
     console.log(`

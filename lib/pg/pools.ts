@@ -22,6 +22,18 @@ function key(t: Target) {
   return `${t.server}\u0000${t.database ?? ""}`;
 }
 
+/**
+ * The configured URL with another database name in its path. pg lets the connection string win
+ * over a separate `database` field, so the path itself is replaced; the name is percent-encoded,
+ * and callers have already matched it against pg_database (lib/pg/databases.ts).
+ */
+export function urlForDatabase(url: string, database: string | undefined): string {
+  if (!database) return url;
+  const u = new URL(url);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  return u.toString();
+}
+
 /** One small pool per (server, database), created lazily and closed when idle. */
 export function poolFor(target: Target): pg.Pool {
   const k = key(target);
@@ -31,10 +43,7 @@ export function poolFor(target: Target): pg.Pool {
   if (!server) throw new Error(`unknown server ${target.server}`); // callers check first; a bug if reached
   const e = env();
   const pool = new pg.Pool({
-    connectionString: server.url,
-    // A database name is passed as its own field, never spliced into a conninfo string,
-    // so "host=evil dbname=x" stays a (non-existent) database name.
-    ...(target.database ? { database: target.database } : {}),
+    connectionString: urlForDatabase(server.url, target.database),
     max: e.PGWARDEN_POOL_MAX,
     connectionTimeoutMillis: e.PGWARDEN_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,

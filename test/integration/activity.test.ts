@@ -206,3 +206,13 @@ it("refuses an unknown database name given as a conninfo string", async () => {
   await expect(resolveDatabase(id(servers[0]!.major), "host=evil port=5432 dbname=x")).rejects.toThrow(/No connectable database/);
   expect(withDatabase(servers[0]!.url, "x")).toContain("/x");
 });
+
+it("connects per-database pools to the database that was asked for", async () => {
+  const { read } = await import("@/lib/pg/run");
+  const s = servers[0]!;
+  const c = await connect(s.url);
+  await c.query("DROP DATABASE IF EXISTS act_other").then(() => c.query("CREATE DATABASE act_other"));
+  await c.end();
+  const name = await read({ server: id(s.major), database: "act_other" }, async (db) => (await db.query("SELECT current_database() AS d")).rows[0].d);
+  expect(name).toBe("act_other");
+});

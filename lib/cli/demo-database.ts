@@ -1,0 +1,43 @@
+// Creates the demo's roles and the seeded `shop` database on a fresh cluster. Shared by
+// `npm run demo` and the e2e setup, so the tests click through what a newcomer sees.
+import pg from "pg";
+import type { Cluster } from "@/lib/embedded/cluster";
+import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
+import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE, DEMO_EXTENSIONS, DEMO_ROLES, GRANT_MAINTAIN, seedDemo } from "@/lib/pg/demo/seed";
+
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url, application_name: "pgwarden-demo-setup" });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export function roleUrl(cluster: Cluster, user: string, password: string, database: string): string {
+  return `postgres://${user}:${password}@127.0.0.1:${cluster.port}/${database}`;
+}
+
+export interface DemoDatabase {
+  /** what the console connects as: pg_monitor + pg_signal_backend (+ pg_maintain on 17+), no superuser */
+  consoleUrl: string;
+  /** the application's role, owner of the demo tables */
+  appUrl: string;
+}
+
+export async function prepareDemoDatabase(cluster: Cluster): Promise<DemoDatabase> {
+  await withClient(cluster.url(), async (c) => {
+    await c.query(DEMO_ROLES);
+    const { rows } = await c.query("SHOW server_version_num");
+    if (Number(rows[0].server_version_num) >= 170000) await c.query(GRANT_MAINTAIN);
+    await c.query(`CREATE DATABASE ${DEMO_DATABASE} OWNER ${DEMO_APP_ROLE}`);
+  });
+  await withClient(cluster.url(DEMO_DATABASE), (c) => c.query(DEMO_EXTENSIONS));
+  const appUrl = roleUrl(cluster, DEMO_APP_ROLE, DEMO_APP_ROLE, DEMO_DATABASE);
+  await withClient(appUrl, async (c) => {
+    await seedDemo(c);
+    await seedMigrationHistory(c);
+  });
+  return { appUrl, consoleUrl: roleUrl(cluster, DEMO_CONSOLE_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE) };
+}

@@ -1,0 +1,29 @@
+import fs from "node:fs";
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium when present (this machine has no internet for Playwright's own download);
+// Playwright's managed browser elsewhere (test/e2e/ensure-browser.ts installs it where it can).
+const systemChromium = [process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
+  (p): p is string => !!p && fs.existsSync(p),
+);
+
+export default defineConfig({
+  testDir: "test/e2e",
+  testMatch: "**/*.spec.ts",
+  globalSetup: "./test/e2e/global-setup.ts",
+  // One console and one database for the whole run; tests create their own sessions.
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    browserName: "chromium",
+    headless: true,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: systemChromium,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+});

@@ -1,0 +1,36 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import pg from "pg";
+
+/** Signs in through the real login route; the page then carries the session cookie. */
+export async function signIn(page: Page, name = "e2e-admin", password = process.env.E2E_ADMIN_PASSWORD!) {
+  const res = await page.request.post("/api/auth/login", {
+    data: { name, password },
+    headers: { origin: process.env.E2E_BASE_URL! },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** A database session of the demo's application role, named so the test can find it. */
+export async function appSession(applicationName: string, url = process.env.E2E_APP_URL!): Promise<pg.Client & { pid: number }> {
+  const c = new pg.Client({ connectionString: url, application_name: applicationName });
+  c.on("error", () => {}); // the test terminates it on purpose
+  await c.connect();
+  const { rows } = await c.query("SELECT pg_backend_pid() AS pid");
+  return Object.assign(c, { pid: rows[0].pid as number });
+}
+
+export const settle = (p: Promise<unknown>) =>
+  p.then(
+    () => ({ error: undefined as (Error & { code?: string }) | undefined }),
+    (error: Error & { code?: string }) => ({ error }),
+  );
+
+export const test = base.extend<{ admin: Page }>({
+  baseURL: async ({}, use) => use(process.env.E2E_BASE_URL),
+  admin: async ({ page }, use) => {
+    await signIn(page);
+    await use(page);
+  },
+});
+
+export { expect };
