@@ -114,7 +114,8 @@ export function handler<
   fn: (input: Input<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Response>,
 ) {
   if (!spec.permission) throw new Error("handler(): every route must declare a permission");
-  return build(spec, fn as (input: never) => Promise<unknown>);
+  // The declared permission travels with the function, so tests can find every action route.
+  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { permission: spec.permission });
 }
 
 /** No session required: ONLY the sign-in and health routes. CSRF still applies to POSTs. */
