@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { freePort, startCluster, type Cluster } from "@/lib/embedded/cluster";
+import { freePort, startCluster } from "@/lib/embedded/cluster";
 import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE } from "@/lib/pg/demo/seed";
 import { prepareDemoDatabase } from "./demo-database";
 import { startWorkload, type Workload } from "./demo-workload";
