@@ -17,36 +17,28 @@ const SERVER = /* sql */ `
   SELECT current_setting('block_size')::int AS block_size,
          EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgstattuple') AS pgstattuple`;
 
-const TABLE_INPUTS = /* sql */ `
-  WITH cols AS (
+// ONE statement for tables and btree indexes: the pg_stats view (a privilege check per column of
+// every relation) is the expensive part, so it is read once into a CTE used by both halves.
+// Statistics timestamps come from the pg_stat_get_* functions per row, not pg_stat_user_tables,
+// whose idx_scan aggregation over pg_index would be computed again for nothing.
+// Index column k (1-based) is table column indkey[k-1] (int2vector subscripts start at 0), or an
+// expression when that is 0: expression statistics are kept under the INDEX name in pg_stats.
+const BLOAT_INPUTS = /* sql */ `
+  WITH st AS (
+    SELECT schemaname, tablename, attname, null_frac, avg_width FROM pg_stats WHERE NOT inherited
+  ),
+  tcols AS (
     SELECT att.attrelid AS oid, count(*) AS columns, count(s.attname) AS columns_with_stats,
            coalesce(bool_or(s.null_frac > 0), false) AS has_nulls,
            coalesce(sum((1 - s.null_frac) * s.avg_width), 0)::float8 AS data_width
       FROM pg_attribute att
       JOIN pg_class c ON c.oid = att.attrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
-                          AND s.attname = att.attname AND NOT s.inherited
+      LEFT JOIN st s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = att.attname
      WHERE att.attnum > 0 AND NOT att.attisdropped AND ${USER_TABLE}
      GROUP BY att.attrelid
-  )
-  SELECT c.oid, n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
-         coalesce(tc.relpages, 0)::int8 AS toast_pages, coalesce(tc.reltuples, 0)::float8 AS toast_tuples,
-         coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 100) AS fillfactor,
-         coalesce(cols.columns, 0) AS columns, coalesce(cols.columns_with_stats, 0) AS columns_with_stats,
-         coalesce(cols.has_nulls, false) AS has_nulls, coalesce(cols.data_width, 0) AS data_width,
-         greatest(st.last_analyze, st.last_autoanalyze) AS last_analyzed, st.n_mod_since_analyze AS mod_since_analyze
-    FROM pg_class c
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
-    LEFT JOIN cols ON cols.oid = c.oid
-    LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
-   WHERE ${USER_TABLE}`;
-
-// Index column k (1-based) is table column indkey[k-1] (int2vector subscripts start at 0), or an
-// expression when that is 0: expression statistics are kept under the INDEX name in pg_stats.
-const BTREE_INPUTS = /* sql */ `
-  WITH cols AS (
+  ),
+  icols AS (
     SELECT i.indexrelid AS oid, count(*) AS columns, count(s.attname) AS columns_with_stats,
            coalesce(bool_or(s.null_frac > 0), false) AS has_nulls,
            coalesce(sum((1 - s.null_frac) * s.avg_width), 0)::float8 AS data_width
@@ -56,25 +48,37 @@ const BTREE_INPUTS = /* sql */ `
       JOIN pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum > 0
       LEFT JOIN pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[ia.attnum - 1] AND ta.attnum > 0
-      LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND NOT s.inherited
-                          AND s.tablename = CASE WHEN ta.attname IS NULL THEN ic.relname ELSE c.relname END
-                          AND s.attname = coalesce(ta.attname, ia.attname)
-     WHERE ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AND ${USER_TABLE}
+      LEFT JOIN st s ON s.schemaname = n.nspname
+                    AND s.tablename = CASE WHEN ta.attname IS NULL THEN ic.relname ELSE c.relname END
+                    AND s.attname = coalesce(ta.attname, ia.attname)
+     WHERE ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AND i.indisvalid AND ${USER_TABLE}
      GROUP BY i.indexrelid
   )
-  SELECT ic.oid, n.nspname AS schema, c.relname AS table, ic.relname AS name,
-         ic.reltuples::float8 AS reltuples, ic.relpages::int8 AS relpages,
-         coalesce(substring(array_to_string(ic.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 90) AS fillfactor,
-         cols.columns, cols.columns_with_stats, cols.has_nulls, cols.data_width,
-         greatest(st.last_analyze, st.last_autoanalyze) AS last_analyzed, st.n_mod_since_analyze AS mod_since_analyze,
-         c.reltuples::float8 AS table_reltuples
-    FROM cols
-    JOIN pg_class ic ON ic.oid = cols.oid
+  SELECT 'table' AS kind, c.oid, n.nspname AS schema, c.relname AS table, c.relname AS name,
+         c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages,
+         coalesce(tc.relpages, 0)::int8 AS toast_pages, coalesce(tc.reltuples, 0)::float8 AS toast_tuples,
+         coalesce(substring(array_to_string(c.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 100) AS fillfactor,
+         coalesce(x.columns, 0) AS columns, coalesce(x.columns_with_stats, 0) AS columns_with_stats,
+         coalesce(x.has_nulls, false) AS has_nulls, coalesce(x.data_width, 0) AS data_width,
+         greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) AS last_analyzed,
+         pg_stat_get_mod_since_analyze(c.oid) AS mod_since_analyze, c.reltuples::float8 AS table_reltuples
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
+    LEFT JOIN tcols x ON x.oid = c.oid
+   WHERE ${USER_TABLE}
+  UNION ALL
+  SELECT 'index', ic.oid, n.nspname, c.relname, ic.relname,
+         ic.reltuples::float8, ic.relpages::int8, 0, 0,
+         coalesce(substring(array_to_string(ic.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 90),
+         x.columns, x.columns_with_stats, x.has_nulls, x.data_width,
+         greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)),
+         pg_stat_get_mod_since_analyze(c.oid), c.reltuples::float8
+    FROM icols x
+    JOIN pg_class ic ON ic.oid = x.oid
     JOIN pg_index i ON i.indexrelid = ic.oid
     JOIN pg_class c ON c.oid = i.indrelid
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_stat_user_tables st ON st.relid = c.oid
-   WHERE i.indisvalid`;
+    JOIN pg_namespace n ON n.oid = c.relnamespace`;
 
 // Every supported server is 64-bit; MAXALIGN 8 (the ioguix queries guess it from version()).
 const MAX_ALIGN = 8;
@@ -90,51 +94,34 @@ export interface BloatEstimates {
 export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
   const server = (await db.query(SERVER)).rows[0];
   const blockSize: number = server.block_size;
-  const t = await db.query(TABLE_INPUTS);
-  const x = await db.query(BTREE_INPUTS);
-  const stats = (r: { reltuples: number; columns: number; columns_with_stats: number; last_analyzed: Date | null; mod_since_analyze: number | null }) =>
-    statisticsState({ reltuples: r.reltuples, columns: r.columns, columnsWithStats: r.columns_with_stats, lastAnalyzed: r.last_analyzed, modSinceAnalyze: r.mod_since_analyze });
-  const tables: BloatRow[] = t.rows.map((r) => ({
-    kind: "table",
-    oid: r.oid,
-    schema: r.schema,
-    table: r.name,
-    name: r.name,
-    fillfactor: r.fillfactor,
-    statistics: stats(r),
-    lastAnalyzed: r.last_analyzed?.toISOString() ?? null,
-    ...estimateTableBloat({
-      reltuples: r.reltuples,
-      relpages: r.relpages,
-      toastPages: r.toast_pages,
-      toastTuples: r.toast_tuples,
-      fillfactor: r.fillfactor,
-      blockSize,
-      maxAlign: MAX_ALIGN,
+  const { rows } = await db.query(BLOAT_INPUTS);
+  const stats = (r: { table_reltuples: number; columns: number; columns_with_stats: number; last_analyzed: Date | null; mod_since_analyze: number | null }) =>
+    statisticsState({
+      reltuples: r.table_reltuples,
       columns: r.columns,
-      dataWidth: r.data_width,
-      hasNulls: r.has_nulls,
-    }),
-  }));
-  const indexes: BloatRow[] = x.rows.map((r) => ({
-    kind: "index",
-    oid: r.oid,
-    schema: r.schema,
-    table: r.table,
-    name: r.name,
-    fillfactor: r.fillfactor,
-    statistics: stats({ ...r, reltuples: r.table_reltuples }),
-    lastAnalyzed: r.last_analyzed?.toISOString() ?? null,
-    ...estimateBtreeBloat({
-      reltuples: r.reltuples,
-      relpages: r.relpages,
+      columnsWithStats: r.columns_with_stats,
+      lastAnalyzed: r.last_analyzed,
+      modSinceAnalyze: r.mod_since_analyze,
+    });
+  const tables: BloatRow[] = [];
+  const indexes: BloatRow[] = [];
+  for (const r of rows) {
+    const common = {
+      oid: r.oid,
+      schema: r.schema,
+      table: r.table,
+      name: r.name,
       fillfactor: r.fillfactor,
-      blockSize,
-      maxAlign: MAX_ALIGN,
-      dataWidth: r.data_width,
-      hasNulls: r.has_nulls,
-    }),
-  }));
+      statistics: stats(r),
+      lastAnalyzed: r.last_analyzed?.toISOString() ?? null,
+    };
+    const shape = { reltuples: r.reltuples, relpages: r.relpages, fillfactor: r.fillfactor, blockSize, maxAlign: MAX_ALIGN, dataWidth: r.data_width, hasNulls: r.has_nulls };
+    if (r.kind === "table") {
+      tables.push({ kind: "table", ...common, ...estimateTableBloat({ ...shape, toastPages: r.toast_pages, toastTuples: r.toast_tuples, columns: r.columns }) });
+    } else {
+      indexes.push({ kind: "index", ...common, ...estimateBtreeBloat(shape) });
+    }
+  }
   const byBloat = (a: BloatRow, b: BloatRow) => b.bloatBytes - a.bloatBytes || a.oid - b.oid;
   return { tables: tables.sort(byBloat), indexes: indexes.sort(byBloat), pgstattupleAvailable: server.pgstattuple, computedAt: Date.now() };
 }

@@ -63,6 +63,8 @@ export async function indexes(db: Queryable, opts: IndexesOptions, sizes: SizeSn
 }
 
 // Everything needed to judge each index, from pg_index itself (not parsed from definitions).
+// The IN (subquery) forms are hashed once: pg_constraint has no index on conindid, and a
+// correlated EXISTS would scan it once per index (quadratic at 20,000 indexes).
 // An invalid index is skipped while CREATE INDEX CONCURRENTLY is still building it; early in a
 // build index_relid is still 0, so a build on the same table counts too.
 const INDEX_SHAPES = /* sql */ `
@@ -73,9 +75,9 @@ const INDEX_SHAPES = /* sql */ `
          i.indcollation::oid[]::text[] AS collations, i.indoption::int2[] AS options,
          i.indexprs::text AS exprs, i.indpred::text AS pred,
          coalesce(st.idx_scan, 0) AS scans,
-         EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
-         (NOT i.indisvalid AND EXISTS (SELECT 1 FROM pg_stat_progress_create_index p
-                                        WHERE p.index_relid = i.indexrelid OR (p.relid = i.indrelid AND p.index_relid = 0))) AS being_built
+         i.indexrelid IN (SELECT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) AS backs_constraint,
+         (NOT i.indisvalid AND (i.indexrelid IN (SELECT index_relid FROM pg_stat_progress_create_index)
+                                OR i.indrelid IN (SELECT relid FROM pg_stat_progress_create_index WHERE index_relid = 0))) AS being_built
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
