@@ -1,0 +1,108 @@
+"use client";
+import { useState } from "react";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { formatBytes } from "@/lib/format";
+import { usePolled } from "@/lib/queries/use-polled";
+import { BloatResponse, ExactBloatResponse, type BloatRow } from "@/lib/schemas/storage";
+import { Pager, Section, tableClass } from "./controls";
+import { fetchStorage } from "./queries";
+
+const STATS_NOTE = {
+  ok: null,
+  missing: { tone: "red", text: "no statistics", title: "never analyzed, or columns without pg_stats rows: the estimate is unreliable (run ANALYZE)" },
+  stale: { tone: "yellow", text: "stale statistics", title: "many rows changed since the last ANALYZE: the estimate may be off" },
+} as const;
+
+function Exact({ server, db, row }: { server: string; db?: string; row: BloatRow }) {
+  const [state, setState] = useState<{ busy: boolean; result?: ExactBloatResponse; error?: string }>({ busy: false });
+  const run = async () => {
+    setState({ busy: true });
+    try {
+      setState({ busy: false, result: await fetchStorage(server, "bloat/exact", { db, oid: row.oid }, ExactBloatResponse) });
+    } catch (e) {
+      setState({ busy: false, error: (e as Error).message });
+    }
+  };
+  if (state.result) {
+    return (
+      <span title={Object.entries(state.result.details).map(([k, v]) => `${k}: ${v}`).join("\n")}>
+        exact: {formatBytes(state.result.wastedBytes)} ({state.result.wastedPct.toFixed(1)} %)
+      </span>
+    );
+  }
+  return (
+    <span className="flex items-center gap-1">
+      <Button
+        size="sm"
+        disabled={state.busy}
+        onClick={run}
+        title={`pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size`}
+      >
+        {state.busy ? "reading…" : "exact (reads it all)"}
+      </Button>
+      {state.error && <span className="text-red-700 dark:text-red-300">{state.error}</span>}
+    </span>
+  );
+}
+
+/** Estimated bloat (from statistics, no table read), worst first; exact figures on demand. */
+export function BloatPanel({ server, db, kind }: { server: string; db?: string; kind: "table" | "index" }) {
+  const [offset, setOffset] = useState(0);
+  const limit = 20;
+  const q = usePolled(["storage-bloat", server, db, kind, offset], () => fetchStorage(server, "bloat", { db, kind, offset, limit }, BloatResponse), {
+    intervalMs: 60_000,
+  });
+  const data = q.data;
+  return (
+    <Section
+      title={
+        <span>
+          {kind === "table" ? "Table" : "B-tree index"} bloat <Badge tone="blue">estimate</Badge>
+        </span>
+      }
+      right={data && <Pager total={data.total} limit={limit} offset={offset} onPage={setOffset} />}
+    >
+      <p className="text-xs text-zinc-500">
+        Estimated from planner statistics (row counts, average widths, fillfactor): no table is read. Recomputed at most once a minute
+        {data ? ` (last: ${new Date(data.computedAt).toLocaleTimeString()})` : ""}.{" "}
+        {data && !data.pgstattupleAvailable && "Exact figures need the pgstattuple extension: CREATE EXTENSION pgstattuple;"}
+        {q.error ? ` Could not load: ${(q.error as Error).message}` : ""}
+      </p>
+      <div className="overflow-x-auto">
+        <table className={tableClass}>
+          <thead className="text-left text-zinc-600 dark:text-zinc-400">
+            <tr>
+              <th className="px-2 py-1 font-medium">{kind === "table" ? "table" : "index (table)"}</th>
+              <th className="px-2 py-1 text-right font-medium">size</th>
+              <th className="px-2 py-1 text-right font-medium">est. bloat</th>
+              <th className="px-2 py-1 font-medium">statistics</th>
+              {data?.pgstattupleAvailable && <th className="px-2 py-1 font-medium">exact (pgstattuple)</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {data?.rows.map((r) => {
+              const note = STATS_NOTE[r.statistics];
+              return (
+                <tr key={r.oid}>
+                  <td className="font-mono">
+                    {r.schema}.{r.name}
+                    {kind === "index" && <span className="text-zinc-500"> ({r.table})</span>}
+                  </td>
+                  <td className="text-right">{formatBytes(r.actualBytes)}</td>
+                  <td className="text-right">
+                    ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
+                  </td>
+                  <td>{note ? <Badge tone={note.tone} title={note.title}>{note.text}</Badge> : <span className="text-zinc-500">ok</span>}</td>
+                  {data.pgstattupleAvailable && (
+                    <td>{(kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} />}</td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </Section>
+  );
+}

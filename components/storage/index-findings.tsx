@@ -1,0 +1,65 @@
+"use client";
+import { Badge } from "@/components/ui/badge";
+import { SqlText } from "@/components/ui/sql-text";
+import { formatBytes } from "@/lib/format";
+import type { IndexFinding, IndexFindings } from "@/lib/schemas/storage";
+import { Section } from "./controls";
+
+const KINDS: { kind: IndexFinding["kind"]; title: string; tone: "red" | "yellow" | "neutral" }[] = [
+  { kind: "invalid", title: "Invalid indexes", tone: "red" },
+  { kind: "duplicate", title: "Duplicate indexes", tone: "yellow" },
+  { kind: "unused", title: "Unused indexes", tone: "neutral" },
+];
+
+/** Findings with the fix to copy: the console shows the statement, a person runs it. */
+export function IndexFindingsPanel({ f }: { f: IndexFindings }) {
+  return (
+    <Section title="Findings">
+      <p className="text-xs text-zinc-500">
+        {f.note} Statistics window starts {f.statsSince ? new Date(f.statsSince).toLocaleString() : "—"} (
+        {f.statsSinceSource === "stats_reset" ? "statistics reset" : "server start"}).
+      </p>
+      {KINDS.map(({ kind, title, tone }) => {
+        const list = f.findings.filter((x) => x.kind === kind);
+        return (
+          <details key={kind} open={kind !== "unused" && list.length > 0} className="text-xs">
+            <summary className="cursor-pointer py-1 font-medium">
+              {title} <Badge tone={list.length ? tone : "green"}>{list.length}</Badge>
+            </summary>
+            {list.length === 0 ? (
+              <p className="pl-4 text-zinc-500">None found.</p>
+            ) : (
+              <ul className="flex flex-col gap-2 pl-4">
+                {list.slice(0, 200).map((x) => (
+                  <li key={`${kind}-${x.oid}`} className="rounded border border-zinc-100 p-2 dark:border-zinc-800">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <span className="font-mono">
+                        {x.schema}.{x.name}
+                      </span>
+                      <span className="text-zinc-500">on {x.table}</span>
+                      <span>{formatBytes(x.sizeBytes)}</span>
+                    </div>
+                    <p className="text-zinc-600 dark:text-zinc-400">{x.reason}</p>
+                    {x.definition && <SqlText sql={x.definition} />}
+                    {x.coveredBy && (
+                      <p className="text-zinc-600 dark:text-zinc-400">
+                        covered by <span className="font-mono">{x.coveredBy.definition || x.coveredBy.name}</span>
+                      </p>
+                    )}
+                    <div className="mt-1">
+                      <span className="text-zinc-500">fix (copy and run it yourself):</span>
+                      {x.fixSql.map((s) => (
+                        <SqlText key={s} sql={s} />
+                      ))}
+                    </div>
+                  </li>
+                ))}
+                {list.length > 200 && <li className="text-zinc-500">… and {list.length - 200} more.</li>}
+              </ul>
+            )}
+          </details>
+        );
+      })}
+    </Section>
+  );
+}
