@@ -3,6 +3,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { defaultSortDir } from "@/lib/activity/filter";
+import { useCan } from "@/components/shell/permissions";
 import { Freshness } from "@/components/ui/freshness";
 import { activityFiltersFrom, activityKey, fetchActivity } from "@/lib/queries/activity";
 import { usePolled } from "@/lib/queries/use-polled";
@@ -15,7 +16,11 @@ import { SessionTable } from "./session-table";
 import { SignalDialog, type SignalPlan } from "./signal-dialog";
 import { SummaryStrip } from "./summary-strip";
 
-export function ActivityPage({ server, canSignal = true }: { server: string; canSignal?: boolean }) {
+export function ActivityPage({ server }: { server: string }) {
+  // Operators and admins may cancel and terminate; viewers see the same page without the buttons.
+  const canCancel = useCan("cancel");
+  const canTerminate = useCan("terminate");
+  const canSignal = canCancel && canTerminate;
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();

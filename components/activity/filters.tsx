@@ -13,7 +13,8 @@ export function ActivityFilters() {
   const pathname = usePathname();
   const [text, setText] = useState(params.get("text") ?? "");
   const set = (patch: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(params);
+    // From the address bar, not the last render: two quick edits must not overwrite each other.
+    const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(patch)) {
       if (v) next.set(k, v);
       else next.delete(k);

@@ -19,7 +19,9 @@ export function ConsoleShell({
   servers,
   children,
   extra,
+  showAudit = false,
 }: {
+  showAudit?: boolean;
   server: string;
   servers: { id: string; name: string }[];
   children: ReactNode;
@@ -69,6 +71,11 @@ export function ConsoleShell({
             );
           })}
         </nav>
+        {showAudit && (
+          <Link href="/audit" className="rounded px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-900">
+            Audit log
+          </Link>
+        )}
         <div className="ml-auto flex items-center gap-2">{extra}</div>
       </header>
       <main className="flex-1 px-4 py-3">{children}</main>

@@ -58,6 +58,7 @@ test.describe("activity", () => {
   test("filters live in the URL and survive a reload", async ({ admin }) => {
     await admin.goto("/servers/e2e/activity");
     await admin.getByLabel("state", { exact: true }).selectOption("active");
+    await expect(admin).toHaveURL(/state=active/);
     await admin.getByLabel("user", { exact: true }).fill("shop_app");
     await admin.getByLabel("user", { exact: true }).press("Enter");
     await expect(admin).toHaveURL(/state=active/);

@@ -1,0 +1,98 @@
+// A whole console for e2e tests and benchmarks: a real PostgreSQL 18 seeded like the demo, the
+// console's store in it, users made with the real CLI, and the production build under `next start`.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort, startCluster, type Cluster } from "../../lib/embedded/cluster";
+import { prepareDemoDatabase, roleUrl, withClient } from "../../lib/cli/demo-database";
+
+export interface ConsoleStack {
+  cluster: Cluster;
+  baseUrl: string;
+  appUrl: string;
+  consoleRoleUrl: string;
+  adminPassword: string;
+  viewerPassword: string;
+  log: string;
+  work: string;
+  stop(): Promise<void>;
+}
+
+function addUser(env: NodeJS.ProcessEnv, name: string, role: string, password: string) {
+  const r = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/cli/user.ts", "add", name, "--role", role], {
+    input: `${password}\n`,
+    env,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`user add ${name} failed: ${r.stderr || r.stdout}`);
+}
+
+async function waitForHealth(url: string, server: ChildProcess, log: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`next start exited (${server.exitCode}):\n${fs.readFileSync(log, "utf8")}`);
+    if (await fetch(`${url}/api/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the console did not become healthy:\n${fs.readFileSync(log, "utf8")}`);
+}
+
+export async function startConsoleStack(opts: {
+  pgSettings?: Record<string, string | number>;
+  /** extra servers for the registry, besides `e2e` (the seeded shop database) */
+  extraServers?: { id: string; name: string; url: string }[];
+  env?: Record<string, string>;
+} = {}): Promise<ConsoleStack> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-stack-"));
+  fs.chmodSync(work, 0o755);
+  const cluster = await startCluster({ major: 18, dataDir: path.join(work, "pg"), settings: opts.pgSettings });
+  const demo = await prepareDemoDatabase(cluster);
+  await withClient(cluster.url(), (c) => c.query("CREATE DATABASE pgwarden_store"));
+
+  const serversFile = path.join(work, "servers.json");
+  fs.writeFileSync(serversFile, JSON.stringify([{ id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl }, ...(opts.extraServers ?? [])]));
+
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const adminPassword = randomBytes(12).toString("base64url");
+  const viewerPassword = randomBytes(12).toString("base64url");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PGWARDEN_SERVERS: serversFile,
+    PGWARDEN_STORE_URL: cluster.url("pgwarden_store"),
+    PGWARDEN_SECRET: randomBytes(32).toString("base64url"),
+    PGWARDEN_PUBLIC_ORIGIN: baseUrl,
+    ...opts.env,
+  };
+  addUser(env, "e2e-admin", "admin", adminPassword);
+  addUser(env, "e2e-viewer", "viewer", viewerPassword);
+
+  const log = path.join(work, "console.log");
+  const out = fs.openSync(log, "a");
+  const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env,
+    stdio: ["ignore", out, out],
+  });
+  await waitForHealth(baseUrl, server, log);
+
+  return {
+    cluster,
+    baseUrl,
+    appUrl: demo.appUrl,
+    consoleRoleUrl: roleUrl(cluster, "pgwarden", "pgwarden", "shop"),
+    adminPassword,
+    viewerPassword,
+    log,
+    work,
+    async stop() {
+      server.kill("SIGTERM");
+      await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
+      await cluster.destroy();
+      fs.rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
