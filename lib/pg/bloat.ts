@@ -210,5 +210,8 @@ export async function exactBloat(db: Queryable, oid: number): Promise<Omit<Exact
 
 export async function exactBloatFor(server: string, query: ExactBloatQuery): Promise<ExactBloatResponse> {
   const target = await resolveDatabase(server, query.db);
-  return { ...(await read(target, (db) => exactBloat(db, query.oid))), readAt: Date.now() };
+  // read() maps every error thrown inside it to a DbError; an ApiError (404/409) is carried out as a value.
+  const out = await read(target, (db) => exactBloat(db, query.oid).catch((e) => (e instanceof ApiError ? e : Promise.reject(e))));
+  if (out instanceof ApiError) throw out;
+  return { ...out, readAt: Date.now() };
 }
