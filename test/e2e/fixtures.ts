@@ -19,6 +19,15 @@ export async function appSession(applicationName: string, url = process.env.E2E_
   return Object.assign(c, { pid: rows[0].pid as number });
 }
 
+/** Ends a test session even while it is busy (pg_sleep would otherwise outlive the test). */
+export async function endSession(s: pg.Client & { pid: number }) {
+  const admin = new pg.Client({ connectionString: process.env.E2E_SUPERUSER_URL!, application_name: "e2e-cleanup" });
+  await admin.connect();
+  await admin.query("SELECT pg_terminate_backend($1)", [s.pid]);
+  await admin.end();
+  await s.end().catch(() => {});
+}
+
 export const settle = (p: Promise<unknown>) =>
   p.then(
     () => ({ error: undefined as (Error & { code?: string }) | undefined }),

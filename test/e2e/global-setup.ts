@@ -2,12 +2,17 @@
 import path from "node:path";
 import { freePort } from "../../lib/embedded/cluster";
 import { startConsoleStack } from "../helpers/console-stack";
+import { CANARY } from "./canary";
 
 export default async function globalSetup() {
   // A second server that the fault test stops and starts itself (port and directory fixed here).
   const faultPort = await freePort();
   const stack = await startConsoleStack({
-    extraServers: [{ id: "e2e-fault", name: "e2e fault target", url: `postgres://postgres:postgres@127.0.0.1:${faultPort}/postgres` }],
+    extraServers: [
+      { id: "e2e-fault", name: "e2e fault target", url: `postgres://postgres:postgres@127.0.0.1:${faultPort}/postgres` },
+      // A password that must never leave the server: searched for in pages, assets, responses and logs.
+      { id: "e2e-canary", name: "e2e canary", url: `postgres://pgwarden:${CANARY}@127.0.0.1:1/shop` },
+    ],
     // The fault test needs the console to notice a dead server quickly.
     env: { PGWARDEN_CONNECT_TIMEOUT_MS: "2000" },
   });

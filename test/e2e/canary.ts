@@ -1,0 +1,1 @@
+export const CANARY = "canary-Zq8v3KxP";
