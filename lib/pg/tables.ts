@@ -1,5 +1,6 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
+import { invalidate } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { coalescedRead } from "./run";
 import { cachedSizeSnapshot, type SizeSnapshot } from "./size-snapshot";
@@ -163,4 +164,14 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
       readAt: Date.now(),
     };
   });
+}
+
+/**
+ * After maintenance on `server`: the next tables/indexes read shows the new last vacuum/analyze,
+ * and sizes (VACUUM FULL and REINDEX change them) are measured again instead of waiting up to a
+ * minute for the snapshot. Every database of the server: the default one is keyed without a name.
+ */
+export function forgetStorageReads(server: string) {
+  invalidate(`${server}\u0000`);
+  invalidate(`size-snapshot\u0000${server}\u0000`);
 }

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import {
+  AnalyzeOptions,
+  LockTimeoutMs,
+  MaintenanceNotice,
+  MaintenanceProgress,
+  MaintenanceStatus,
+  RelationOid,
+  ReindexOptions,
+  VacuumFullOptions,
+  VacuumOptions,
+} from "./maintenance";
+import { ServerParams } from "./common";
+import { DatabaseQuery } from "./servers";
+
+// Maintenance jobs: requests to queue them (one route per permission), and the job rows with
+// live progress. Options come from the maintenance allow-list (lib/schemas/maintenance.ts).
+
+export const JobCommand = z.enum(["vacuum", "vacuum_analyze", "vacuum_full", "analyze", "reindex_index", "reindex_table"]);
+export type JobCommand = z.infer<typeof JobCommand>;
+
+export const JobState = z.enum(["queued", "running", "done"]);
+export type JobState = z.infer<typeof JobState>;
+
+/** A selection: up to 100 relations, each becomes one job, run one after another. */
+const Relids = z.array(RelationOid).min(1).max(100);
+
+export const VacuumJobsRequest = z
+  .object({ command: z.enum(["vacuum", "vacuum_analyze"]), relids: Relids, lockTimeoutMs: LockTimeoutMs, options: VacuumOptions.default({}) })
+  .strict();
+export const AnalyzeJobsRequest = z
+  .object({ command: z.literal("analyze"), relids: Relids, lockTimeoutMs: LockTimeoutMs, options: AnalyzeOptions.default({}) })
+  .strict();
+export const ReindexJobsRequest = z
+  .object({ command: z.enum(["reindex_index", "reindex_table"]), relids: Relids, lockTimeoutMs: LockTimeoutMs, options: ReindexOptions.default({}) })
+  .strict();
+/** The words are typed by the person; the server checks them too, not only the dialog. */
+export const VACUUM_FULL_CONFIRMATION = "vacuum full";
+export const VacuumFullJobsRequest = z
+  .object({
+    command: z.literal("vacuum_full"),
+    relids: Relids,
+    lockTimeoutMs: LockTimeoutMs,
+    options: VacuumFullOptions.default({}),
+    confirm: z.literal(VACUUM_FULL_CONFIRMATION),
+  })
+  .strict();
+
+export type JobsRequest =
+  | z.infer<typeof VacuumJobsRequest>
+  | z.infer<typeof AnalyzeJobsRequest>
+  | z.infer<typeof ReindexJobsRequest>
+  | z.infer<typeof VacuumFullJobsRequest>;
+
+export const JobParams = ServerParams.extend({ job: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+
+export const JobsQuery = DatabaseQuery.extend({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type JobsQuery = z.infer<typeof JobsQuery>;
+
+export const Job = z.object({
+  id: z.number(),
+  server: z.string(),
+  database: z.string(),
+  relid: z.number(),
+  relation: z.string(),
+  command: JobCommand,
+  options: z.record(z.string(), z.unknown()),
+  lockTimeoutMs: z.number(),
+  state: JobState,
+  outcome: MaintenanceStatus.nullable(),
+  user: z.string().nullable(),
+  queuedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** running: since start; done: how long it ran; queued: null */
+  elapsedMs: z.number().nullable(),
+  pid: z.number().nullable(),
+  /** exact to the microsecond, as pg_stat_activity shows it */
+  backendStart: z.string().nullable(),
+  statement: z.string().nullable(),
+  message: z.string().nullable(),
+  sqlstate: z.string().nullable(),
+  notices: z.array(MaintenanceNotice),
+  blockedBy: z.array(z.number()),
+  cancelRequested: z.boolean(),
+  /** queued jobs: how many of this database's jobs are ahead of it (the running one included) */
+  ahead: z.number().nullable(),
+  /** running jobs: read from pg_stat_progress_* now; null when unavailable */
+  progress: MaintenanceProgress.nullable(),
+  progressError: z.string().optional(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const JobsResponse = z.object({ jobs: z.array(Job), readAt: z.number() });
+export type JobsResponse = z.infer<typeof JobsResponse>;
+
+export const JobResponse = z.object({ job: Job, readAt: z.number() });
+export type JobResponse = z.infer<typeof JobResponse>;
+
+export const CreateJobsResponse = z.object({ jobs: z.array(Job) });
+export type CreateJobsResponse = z.infer<typeof CreateJobsResponse>;
+
+export const CancelJobResponse = z.object({
+  job: Job,
+  outcome: z.enum(["cancelled", "cancel_sent", "already_done"]),
+  message: z.string(),
+});
+export type CancelJobResponse = z.infer<typeof CancelJobResponse>;
+
+/** Who uses a relation now: what a VACUUM FULL (ACCESS EXCLUSIVE) would wait for and then block. */
+export const RelationUsersQuery = DatabaseQuery.extend({ relid: z.coerce.number().int().min(1).max(4_294_967_295) });
+export const RelationUser = z.object({
+  pid: z.number(),
+  user: z.string().nullable(),
+  application: z.string().nullable(),
+  client: z.string().nullable(),
+  state: z.string().nullable(),
+  /** ms since the transaction started */
+  xactAgeMs: z.number().nullable(),
+  query: z.string().nullable(),
+  /** lock modes on the table or its indexes/TOAST */
+  modes: z.array(z.string()),
+  granted: z.boolean(),
+  console: z.boolean(),
+});
+export type RelationUser = z.infer<typeof RelationUser>;
+export const RelationUsersResponse = z.object({
+  relation: z.string().nullable(),
+  users: z.array(RelationUser),
+  readAt: z.number(),
+});
+export type RelationUsersResponse = z.infer<typeof RelationUsersResponse>;
