@@ -1,0 +1,44 @@
+// npm run bench: the figures the issues ask for, measured in one run on this machine.
+// Not part of pass/fail; printed for the closing notes.
+import { benchActivity } from "../../test/bench/activity-bench";
+import { benchStorage } from "../../test/bench/storage-bench";
+import { startConsoleStack } from "../../test/helpers/console-stack";
+
+const seconds = Number(process.env.BENCH_SECONDS || 30);
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS || 60);
+const sessions = Number(process.env.BENCH_SESSIONS || 2000);
+const only = process.env.BENCH_ONLY; // "activity" or "storage"
+
+function print(title: string, figures: Record<string, number | string>) {
+  console.log(`\n== ${title}`);
+  const width = Math.max(...Object.keys(figures).map((k) => k.length));
+  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(width)}  ${v}`);
+}
+
+async function main() {
+  if (only !== "storage") {
+    const stack = await startConsoleStack({ pgSettings: { max_connections: sessions + 300 } });
+    try {
+      print(`activity (${seconds} s per phase, ${sessions} sessions)`, await benchActivity(stack, { seconds, idleSeconds, sessions }));
+    } finally {
+      await stack.stop();
+    }
+  }
+  if (only !== "activity") {
+    const { startCluster } = await import("@/lib/embedded/cluster");
+    const cluster = await startCluster({ major: 18 });
+    try {
+      print("storage (1,000 and 10,000 tables)", await benchStorage(cluster.url()));
+    } finally {
+      await cluster.destroy();
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error("bench failed:", err);
+    process.exit(1);
+  },
+);
