@@ -1,0 +1,12 @@
+import { handler } from "@/lib/api/handler";
+import { lintForServer } from "@/lib/lint/server";
+import { ServerParams } from "@/lib/schemas/common";
+import { LintRequest, LintResponse } from "@/lib/schemas/lint";
+
+export const dynamic = "force-dynamic";
+
+// Linting reads nothing but the server version and, with ?db, catalog sizes and pg_locks.
+export const POST = handler(
+  { permission: "read", params: ServerParams, body: LintRequest, response: LintResponse },
+  async ({ params, body }) => lintForServer(params.server, body),
+);

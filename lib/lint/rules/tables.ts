@@ -1,0 +1,201 @@
+import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
+import { as, displayName, strings, tableRef } from "../ast";
+import { lockTimeoutStep, NO_TRANSACTION_MODE } from "../recipes";
+import { clauseText, ident, qualified } from "../sql";
+import { alterCommands, type Rule, type RuleContext } from "./rule";
+
+const detachNotConcurrent: Rule = {
+  id: "detach-not-concurrent",
+  title: "DETACH PARTITION without CONCURRENTLY locks the whole partitioned table",
+  check(ctx) {
+    for (const { table, cmd } of alterCommands(ctx, "AT_DetachPartition")) {
+      const part = as(cmd.def, "PartitionCmd");
+      const child = tableRef(part?.name);
+      if (!part || part.concurrent || !child) continue;
+      const canConcurrently = ctx.version >= 140000;
+      ctx.report({
+        severity: canConcurrently ? "error" : "warning",
+        message: `DETACH PARTITION ${displayName(child)} from ${displayName(table)} without CONCURRENTLY`,
+        lock: "ACCESS EXCLUSIVE",
+        work: "none",
+        tables: [table, child],
+        why: "A plain DETACH takes ACCESS EXCLUSIVE on the partitioned table: every query on any partition waits for it, and queues behind it while it waits.",
+        recipe: canConcurrently
+          ? {
+              summary: "Use DETACH … CONCURRENTLY (PostgreSQL 14+), outside a transaction.",
+              steps: [
+                { text: `In ${NO_TRANSACTION_MODE}:`, sql: `ALTER TABLE ${qualified(table)} DETACH PARTITION ${qualified(child)} CONCURRENTLY;` },
+                { text: "If it is interrupted, finish it:", sql: `ALTER TABLE ${qualified(table)} DETACH PARTITION ${qualified(child)} FINALIZE;` },
+                { text: "CONCURRENTLY is refused when the table has a DEFAULT partition." },
+              ],
+            }
+          : { summary: "Before PostgreSQL 14 there is no concurrent form: detach in a quiet moment with a short lock_timeout and retry.", steps: [lockTimeoutStep("the DETACH")] },
+      });
+    }
+  },
+};
+
+const attachWithoutCheck: Rule = {
+  id: "attach-without-check",
+  title: "ATTACH PARTITION scans the new partition while holding ACCESS EXCLUSIVE on it",
+  check(ctx) {
+    for (const { table, cmd } of alterCommands(ctx, "AT_AttachPartition")) {
+      const child = tableRef(as(cmd.def, "PartitionCmd")?.name);
+      if (!child || ctx.state.isCreated(child) || ctx.state.hasValidCheck(child)) continue;
+      const forToken = ctx.stmt.tokens().find((t) => t.text.toLowerCase() === "for" || t.text.toLowerCase() === "default");
+      const bound = forToken ? clauseText(ctx.stmt, ctx.source.text, forToken.start) : undefined;
+      const c = qualified(child);
+      const name = ident(`${child.name}_partition_bound`);
+      const steps: RecipeStep[] = [
+        lockTimeoutStep(),
+        {
+          text: `Add a CHECK on ${displayName(child)} that states the partition bound${bound ? ` (${bound})` : ""} on the partition key, without validating:`,
+          sql: `ALTER TABLE ${c} ADD CONSTRAINT ${name} CHECK (<partition key within the bound>) NOT VALID;`,
+        },
+        { text: "Validate it in its own transaction (SHARE UPDATE EXCLUSIVE: the child stays readable and writable):", sql: `ALTER TABLE ${c} VALIDATE CONSTRAINT ${name};` },
+        { text: "Attach: the valid CHECK proves the bound, so no scan happens.", sql: `ALTER TABLE ${qualified(table)} ATTACH PARTITION ${c} ${bound ?? "FOR VALUES …"};` },
+        { text: "Drop the now redundant CHECK.", sql: `ALTER TABLE ${c} DROP CONSTRAINT ${name};` },
+      ];
+      ctx.report({
+        severity: "warning",
+        message: `ATTACH PARTITION ${displayName(child)} scans it to check the partition bound`,
+        lock: "ACCESS EXCLUSIVE",
+        work: "scan",
+        tables: [table, child],
+        why: `Without a valid CHECK constraint that implies the partition bound, PostgreSQL scans the whole new partition while holding ACCESS EXCLUSIVE on it (and on a DEFAULT partition, which is scanned too)${ctx.version >= 120000 ? "; the parent only gets SHARE UPDATE EXCLUSIVE" : ", and before PostgreSQL 12 the parent is locked ACCESS EXCLUSIVE as well"}.`,
+        recipe: { summary: "Add a matching CHECK NOT VALID, VALIDATE it, then ATTACH (no scan).", steps },
+      });
+    }
+  },
+};
+
+interface Rewrite {
+  what: string;
+  tables: TableRef[];
+  steps: RecipeStep[];
+}
+
+function rewrites(ctx: RuleContext): Rewrite[] {
+  const node = ctx.stmt.node;
+  const out: Rewrite[] = [];
+  const repack: RecipeStep[] = [
+    { text: "Use pg_repack (or pg_squeeze): it rebuilds the table online and takes ACCESS EXCLUSIVE only for a moment at the end." },
+    { text: "If the goal is space: plain VACUUM (no lock on reads/writes) makes the space reusable; check the bloat first." },
+  ];
+  const vacuum = as(node, "VacuumStmt");
+  if (vacuum && (vacuum.options ?? []).some((o) => as(o, "DefElem")?.defname === "full")) {
+    const tables = (vacuum.rels ?? []).flatMap((r) => {
+      const t = tableRef(as(r, "VacuumRelation")?.relation);
+      return t && !ctx.state.isCreated(t) ? [t] : [];
+    });
+    if (tables.length || !vacuum.rels?.length) out.push({ what: tables.length ? `VACUUM FULL ${tables.map(displayName).join(", ")}` : "VACUUM FULL of every table in the database", tables, steps: repack });
+  }
+  const cluster = as(node, "ClusterStmt");
+  const clustered = tableRef(cluster?.relation);
+  if (cluster && !(clustered && ctx.state.isCreated(clustered))) {
+    out.push({ what: clustered ? `CLUSTER ${displayName(clustered)}` : "CLUSTER of every clustered table", tables: clustered ? [clustered] : [], steps: repack });
+  }
+  const labels: Record<string, string> = {
+    AT_SetTableSpace: "SET TABLESPACE",
+    AT_SetLogged: "SET LOGGED",
+    AT_SetUnLogged: "SET UNLOGGED",
+    AT_SetAccessMethod: "SET ACCESS METHOD",
+  };
+  for (const { table, cmd } of alterCommands(ctx)) {
+    const label = labels[cmd.subtype ?? ""];
+    if (!label) continue;
+    out.push({
+      what: `ALTER TABLE ${displayName(table)} ${label}`,
+      tables: [table],
+      steps:
+        cmd.subtype === "AT_SetTableSpace"
+          ? [{ text: "pg_repack --tablespace moves a table online, with only a brief ACCESS EXCLUSIVE at the end." }]
+          : [{ text: "Create a new table with the wanted property, copy rows in batches while a trigger mirrors writes, then swap the names in one short transaction (or use a maintenance window)." }],
+    });
+  }
+  return out;
+}
+
+const tableRewrite: Rule = {
+  id: "table-rewrite",
+  title: "VACUUM FULL, CLUSTER, SET TABLESPACE/LOGGED/UNLOGGED/ACCESS METHOD rewrite the table under ACCESS EXCLUSIVE",
+  check(ctx) {
+    for (const r of rewrites(ctx)) {
+      ctx.report({
+        severity: "error",
+        message: `${r.what} rewrites the table`,
+        lock: "ACCESS EXCLUSIVE",
+        work: "rewrite",
+        tables: r.tables,
+        why: "The table and its indexes are copied in full while ACCESS EXCLUSIVE is held: no reads or writes until it finishes, and it needs free disk space for a second copy.",
+        recipe: { summary: "Rebuild online with pg_repack/pg_squeeze, or copy into a new table and swap.", steps: r.steps },
+      });
+    }
+  },
+};
+
+const refreshMatview: Rule = {
+  id: "refresh-matview",
+  title: "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view",
+  check(ctx) {
+    const refresh = as(ctx.stmt.node, "RefreshMatViewStmt");
+    const view = tableRef(refresh?.relation);
+    if (!refresh || refresh.concurrent || !view || ctx.state.isCreated(view) || refresh.skipData) return;
+    ctx.report({
+      severity: "warning",
+      message: `REFRESH MATERIALIZED VIEW ${displayName(view)} without CONCURRENTLY`,
+      lock: "ACCESS EXCLUSIVE",
+      work: "rewrite",
+      tables: [view],
+      why: "A plain refresh recomputes the view under ACCESS EXCLUSIVE: every SELECT on it waits until the refresh finishes.",
+      recipe: {
+        summary: "Refresh CONCURRENTLY (readers keep the old contents meanwhile); it needs a unique index on plain columns.",
+        steps: [
+          { text: "Once: a unique index over columns that identify a row (no WHERE, no expressions).", sql: `CREATE UNIQUE INDEX CONCURRENTLY ${ident(`${view.name}_refresh_key`)} ON ${qualified(view)} (<key columns>);` },
+          { text: "Then:", sql: `REFRESH MATERIALIZED VIEW CONCURRENTLY ${qualified(view)};` },
+          { text: "CONCURRENTLY is refused on a view that has never been populated; the first refresh must be plain." },
+        ],
+      },
+    });
+  },
+};
+
+const enumAddValue: Rule = {
+  id: "enum-add-value",
+  title: "ALTER TYPE … ADD VALUE: position, and transactions",
+  check(ctx) {
+    const e = as(ctx.stmt.node, "AlterEnumStmt");
+    if (!e?.newVal || e.oldVal) return;
+    const type = strings(e.typeName).join(".");
+    const failsInTx = ctx.inBlock && ctx.version < 120000;
+    if (!failsInTx && e.newValNeighbor && !ctx.inBlock) return;
+    const base = { lock: null, work: "none" as const, tables: [] };
+    if (failsInTx) {
+      ctx.report({
+        ...base,
+        severity: "error",
+        message: `ALTER TYPE ${type} ADD VALUE inside a transaction block`,
+        why: "Before PostgreSQL 12, ALTER TYPE … ADD VALUE cannot run inside a transaction block: the migration fails.",
+        recipe: { summary: "Run it on its own, outside a transaction.", steps: [{ text: `Move it to ${NO_TRANSACTION_MODE}.` }] },
+      });
+    } else if (!e.newValNeighbor) {
+      ctx.report({
+        ...base,
+        severity: "warning",
+        message: `ALTER TYPE ${type} ADD VALUE '${e.newVal}' without BEFORE/AFTER`,
+        why: `Enum values sort in declaration order (ORDER BY, <, >, ranges). Appending puts '${e.newVal}' after every existing value, which is often not the intended order and cannot be changed later without recreating the type.${ctx.inBlock ? " Also, inside a transaction the new value cannot be used until that transaction commits." : ""}`,
+        recipe: { summary: "Say where the value goes.", steps: [{ text: "Add BEFORE 'x' or AFTER 'y' (even when appending, write AFTER the current last value to make the intent explicit)." }] },
+      });
+    } else {
+      ctx.report({
+        ...base,
+        severity: "info",
+        message: `ALTER TYPE ${type} ADD VALUE inside a transaction`,
+        why: "Since PostgreSQL 12 this works inside a transaction block, but the new value cannot be used (inserted, compared) until the transaction commits: a later statement in the same migration that uses it fails.",
+        recipe: { summary: "Use the new value only in a later migration.", steps: [{ text: "Keep statements that use the value out of this transaction." }] },
+      });
+    }
+  },
+};
+
+export const tableRules: Rule[] = [detachNotConcurrent, attachWithoutCheck, tableRewrite, refreshMatview, enumAddValue];
