@@ -9,6 +9,7 @@ const NAV = [
   { href: "tables", label: "Tables" },
   { href: "indexes", label: "Indexes" },
   { href: "space", label: "Space" },
+  { href: "maintenance", label: "Maintenance" },
   { href: "migrations", label: "Migrations" },
   { href: "migrations/lint", label: "Lint" },
   { href: "server", label: "Server" },

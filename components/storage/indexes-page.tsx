@@ -1,4 +1,7 @@
 "use client";
+import { JobActions } from "@/components/maintenance/job-actions";
+import { JobsStrip } from "@/components/maintenance/jobs-strip";
+import { useSelection } from "@/components/maintenance/selection";
 import { Badge } from "@/components/ui/badge";
 import { Freshness } from "@/components/ui/freshness";
 import { SqlText } from "@/components/ui/sql-text";
@@ -10,6 +13,8 @@ import { FilterInput, Pager, SortHeader, tableClass } from "./controls";
 import { IndexFindingsPanel } from "./index-findings";
 import { fetchStorage, useUrlQuery } from "./queries";
 
+const REFETCH = [["storage-indexes"], ["storage-bloat"]];
+
 const KEYS = ["db", "sort", "dir", "schema", "q", "limit", "offset"] as const;
 
 export function IndexesPage({ server }: { server: string }) {
@@ -18,6 +23,9 @@ export function IndexesPage({ server }: { server: string }) {
   const data = q.data;
   const h = { sort: query.sort, dir: query.dir, onSort: (sort: IndexSort, dir: "asc" | "desc") => set({ sort, dir, offset: undefined }) };
   const filter = (k: string) => (v: string) => set({ [k]: v, offset: undefined });
+  const sel = useSelection();
+  const pageRows = (data?.rows ?? []).map((r) => ({ oid: r.oid, name: `${r.schema}.${r.name}` }));
+  const allOnPage = pageRows.length > 0 && pageRows.every((r) => sel.has(r.oid));
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -30,10 +38,15 @@ export function IndexesPage({ server }: { server: string }) {
         <FilterInput label="index or table contains" value={query.q} onCommit={filter("q")} />
         {data && <Pager total={data.total} limit={query.limit} offset={query.offset} onPage={(offset) => set({ offset })} />}
       </div>
+      <JobActions server={server} db={query.db} commands={["reindex_index"]} selected={sel.selected} onClear={sel.clear} />
+      <JobsStrip server={server} db={query.db} refetchKeys={REFETCH} />
       <div className="overflow-x-auto">
         <table className={tableClass} data-testid="indexes-table">
           <thead className="text-zinc-600 dark:text-zinc-400">
             <tr>
+              <th className="px-2 py-1">
+                <input type="checkbox" aria-label="select all indexes on this page" checked={allOnPage} onChange={(e) => sel.setMany(pageRows, e.target.checked)} />
+              </th>
               <SortHeader label="index" k="name" {...h} />
               <SortHeader label="table" k="table" {...h} />
               <SortHeader label="size" k="size" align="right" {...h} />
@@ -46,7 +59,10 @@ export function IndexesPage({ server }: { server: string }) {
           </thead>
           <tbody>
             {data?.rows.map((r) => (
-              <tr key={r.oid}>
+              <tr key={r.oid} data-testid="index-row">
+                <td>
+                  <input type="checkbox" aria-label={`select ${r.schema}.${r.name}`} checked={sel.has(r.oid)} onChange={() => sel.toggle(r.oid, `${r.schema}.${r.name}`)} />
+                </td>
                 <td className="font-mono">
                   {r.schema}.{r.name}
                 </td>

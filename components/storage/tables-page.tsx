@@ -1,5 +1,8 @@
 "use client";
 import { useCallback } from "react";
+import { JobActions } from "@/components/maintenance/job-actions";
+import { JobsStrip } from "@/components/maintenance/jobs-strip";
+import { useSelection } from "@/components/maintenance/selection";
 import { Badge } from "@/components/ui/badge";
 import { Freshness } from "@/components/ui/freshness";
 import { formatBytes, formatNumber } from "@/lib/format";
@@ -9,6 +12,8 @@ import { BloatPanel } from "./bloat-panel";
 import { FilterInput, Pager, SortHeader, tableClass } from "./controls";
 import { fetchStorage, useUrlQuery } from "./queries";
 import { LastRun } from "./time";
+
+const REFETCH = [["storage-tables"], ["storage-bloat"]];
 
 const KEYS = ["db", "sort", "dir", "schema", "q", "minSizeBytes", "minDeadPct", "limit", "offset"] as const;
 
@@ -32,6 +37,9 @@ export function TablesPage({ server }: { server: string }) {
   const onSort = useCallback((sort: TableSort, dir: "asc" | "desc") => set({ sort, dir, offset: undefined }), [set]);
   const filter = (k: string) => (v: string) => set({ [k]: v, offset: undefined });
   const h = { sort: query.sort, dir: query.dir, onSort };
+  const sel = useSelection();
+  const pageRows = (data?.rows ?? []).map((r) => ({ oid: r.oid, name: `${r.schema}.${r.name}` }));
+  const allOnPage = pageRows.length > 0 && pageRows.every((r) => sel.has(r.oid));
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -53,10 +61,21 @@ export function TablesPage({ server }: { server: string }) {
           Sizes are computed once a minute for the whole database (last: {new Date(data.sizesAt).toLocaleTimeString()}); counters since the last statistics reset.
         </p>
       )}
+      <JobActions
+        server={server}
+        db={query.db}
+        commands={["vacuum", "vacuum_analyze", "analyze", "reindex_table", "vacuum_full"]}
+        selected={sel.selected}
+        onClear={sel.clear}
+      />
+      <JobsStrip server={server} db={query.db} refetchKeys={REFETCH} />
       <div className="overflow-x-auto">
         <table className={tableClass} data-testid="tables-table">
           <thead className="text-zinc-600 dark:text-zinc-400">
             <tr>
+              <th className="px-2 py-1">
+                <input type="checkbox" aria-label="select all tables on this page" checked={allOnPage} onChange={(e) => sel.setMany(pageRows, e.target.checked)} />
+              </th>
               <SortHeader label="table" k="name" {...h} />
               <SortHeader label="total" k="total_size" align="right" {...h} />
               <th className="px-2 py-1 text-right font-medium">heap / index / TOAST</th>
@@ -71,7 +90,15 @@ export function TablesPage({ server }: { server: string }) {
           </thead>
           <tbody>
             {data?.rows.map((r) => (
-              <tr key={r.oid}>
+              <tr key={r.oid} data-testid="table-row" data-table={`${r.schema}.${r.name}`}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`select ${r.schema}.${r.name}`}
+                    checked={sel.has(r.oid)}
+                    onChange={() => sel.toggle(r.oid, `${r.schema}.${r.name}`)}
+                  />
+                </td>
                 <td className="font-mono">
                   {r.schema}.{r.name}
                 </td>
@@ -90,17 +117,17 @@ export function TablesPage({ server }: { server: string }) {
                   {formatNumber(r.seqScan)} / {formatNumber(r.idxScan)}
                 </td>
                 <td className="text-right">{formatNumber(r.modSinceAnalyze)}</td>
-                <td title={`${r.vacuumCount} manual, ${r.autovacuumCount} auto`}>
+                <td title={`${r.vacuumCount} manual, ${r.autovacuumCount} auto`} data-testid="last-vacuum">
                   <LastRun manual={r.lastVacuum} auto={r.lastAutovacuum} now={now} />
                 </td>
-                <td title={`${r.analyzeCount} manual, ${r.autoanalyzeCount} auto`}>
+                <td title={`${r.analyzeCount} manual, ${r.autoanalyzeCount} auto`} data-testid="last-analyze">
                   <LastRun manual={r.lastAnalyze} auto={r.lastAutoanalyze} now={now} />
                 </td>
               </tr>
             ))}
             {data && data.rows.length === 0 && (
               <tr>
-                <td colSpan={10} className="py-4 text-center text-zinc-500">
+                <td colSpan={11} className="py-4 text-center text-zinc-500">
                   No table matches these filters.
                 </td>
               </tr>
