@@ -17,6 +17,8 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   retries: 0,
   reporter: [["list"]],
+  // Parallel runs on one checkout (one per build dir) must not share their artifacts folder.
+  outputDir: `test-results/${process.env.PGWARDEN_DIST_DIR || "default"}`,
   use: {
     browserName: "chromium",
     headless: true,

@@ -15,6 +15,9 @@ function csp(nonce: string, dev: boolean, https: boolean): string {
     // in production (React's dev build needs eval for its stack traces, dev only).
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     `style-src 'self' 'nonce-${nonce}'`,
+    // Style *attributes* cannot run code; server-rendered charts and virtualized rows need them.
+    // <style> elements still need the nonce.
+    `style-src-attr 'unsafe-inline'`,
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "connect-src 'self'",

@@ -12,6 +12,11 @@ const STATS_NOTE = {
   ok: null,
   missing: { tone: "red", text: "no statistics", title: "never analyzed, or columns without pg_stats rows: the estimate is unreliable (run ANALYZE)" },
   stale: { tone: "yellow", text: "stale statistics", title: "many rows changed since the last ANALYZE: the estimate may be off" },
+  hidden: {
+    tone: "yellow",
+    text: "hidden from the console's role",
+    title: "pg_stats shows statistics only for tables the role can SELECT. GRANT SELECT on the table (or pg_read_all_data on 14+) to estimate it; the exact figure (pgstattuple) works without it.",
+  },
 } as const;
 
 function Exact({ server, db, row }: { server: string; db?: string; row: BloatRow }) {
@@ -91,7 +96,13 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
                   </td>
                   <td className="text-right">{formatBytes(r.actualBytes)}</td>
                   <td className="text-right">
-                    ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
+                    {r.statistics === "hidden" || r.statistics === "missing" ? (
+                      <span className="text-zinc-500" title="widths unknown without statistics: no estimate">unknown</span>
+                    ) : (
+                      <>
+                        ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
+                      </>
+                    )}
                   </td>
                   <td>{note ? <Badge tone={note.tone} title={note.title}>{note.text}</Badge> : <span className="text-zinc-500">ok</span>}</td>
                   {data.pgstattupleAvailable && (

@@ -3,7 +3,7 @@
 import pg from "pg";
 import type { Cluster } from "@/lib/embedded/cluster";
 import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
-import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE, DEMO_EXTENSIONS, DEMO_ROLES, GRANT_MAINTAIN, seedDemo } from "@/lib/pg/demo/seed";
+import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE, DEMO_EXTENSIONS, DEMO_READ_GRANT, DEMO_ROLES, GRANT_MAINTAIN, seedDemo } from "@/lib/pg/demo/seed";
 
 export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, application_name: "pgwarden-demo-setup" });
@@ -38,6 +38,7 @@ export async function prepareDemoDatabase(cluster: Cluster): Promise<DemoDatabas
   await withClient(appUrl, async (c) => {
     await seedDemo(c);
     await seedMigrationHistory(c);
+    await c.query(DEMO_READ_GRANT);
   });
   return { appUrl, consoleUrl: roleUrl(cluster, DEMO_CONSOLE_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE) };
 }

@@ -61,7 +61,8 @@ const BLOAT_INPUTS = /* sql */ `
          coalesce(x.columns, 0) AS columns, coalesce(x.columns_with_stats, 0) AS columns_with_stats,
          coalesce(x.has_nulls, false) AS has_nulls, coalesce(x.data_width, 0) AS data_width,
          greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)) AS last_analyzed,
-         pg_stat_get_mod_since_analyze(c.oid) AS mod_since_analyze, c.reltuples::float8 AS table_reltuples
+         pg_stat_get_mod_since_analyze(c.oid) AS mod_since_analyze, c.reltuples::float8 AS table_reltuples,
+         has_table_privilege(c.oid, 'SELECT') AS readable
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
@@ -73,7 +74,8 @@ const BLOAT_INPUTS = /* sql */ `
          coalesce(substring(array_to_string(ic.reloptions, ' ') FROM 'fillfactor=([0-9]+)')::int, 90),
          x.columns, x.columns_with_stats, x.has_nulls, x.data_width,
          greatest(pg_stat_get_last_analyze_time(c.oid), pg_stat_get_last_autoanalyze_time(c.oid)),
-         pg_stat_get_mod_since_analyze(c.oid), c.reltuples::float8
+         pg_stat_get_mod_since_analyze(c.oid), c.reltuples::float8,
+         has_table_privilege(c.oid, 'SELECT')
     FROM icols x
     JOIN pg_class ic ON ic.oid = x.oid
     JOIN pg_index i ON i.indexrelid = ic.oid
@@ -95,8 +97,9 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
   const server = (await db.query(SERVER)).rows[0];
   const blockSize: number = server.block_size;
   const { rows } = await db.query(BLOAT_INPUTS);
-  const stats = (r: { table_reltuples: number; columns: number; columns_with_stats: number; last_analyzed: Date | null; mod_since_analyze: number | null }) =>
+  const stats = (r: { table_reltuples: number; columns: number; columns_with_stats: number; last_analyzed: Date | null; mod_since_analyze: number | null; readable: boolean }) =>
     statisticsState({
+      readable: r.readable,
       reltuples: r.table_reltuples,
       columns: r.columns,
       columnsWithStats: r.columns_with_stats,
@@ -122,7 +125,9 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
       indexes.push({ kind: "index", ...common, ...estimateBtreeBloat(shape) });
     }
   }
-  const byBloat = (a: BloatRow, b: BloatRow) => b.bloatBytes - a.bloatBytes || a.oid - b.oid;
+  // Rows whose widths are unknown (statistics hidden or missing) cannot be ranked: they go last.
+  const rank = (r: BloatRow) => (r.statistics === "ok" || r.statistics === "stale" ? r.bloatBytes : -1);
+  const byBloat = (a: BloatRow, b: BloatRow) => rank(b) - rank(a) || a.oid - b.oid;
   return { tables: tables.sort(byBloat), indexes: indexes.sort(byBloat), pgstattupleAvailable: server.pgstattuple, computedAt: Date.now() };
 }
 

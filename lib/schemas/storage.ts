@@ -174,8 +174,11 @@ export const BloatRow = z.object({
   bloatBytes: z.number(),
   bloatPct: z.number(),
   fillfactor: z.number(),
-  /** "missing": no statistics (never analyzed / no pg_stats rows); "stale": many changes since ANALYZE */
-  statistics: z.enum(["ok", "missing", "stale"]),
+  /**
+   * "missing": no statistics (never analyzed / no pg_stats rows); "stale": many changes since ANALYZE;
+   * "hidden": the console's role may not SELECT the table, so pg_stats hides its widths
+   */
+  statistics: z.enum(["ok", "missing", "stale", "hidden"]),
   lastAnalyzed: Ts,
 });
 export type BloatRow = z.infer<typeof BloatRow>;

@@ -101,6 +101,12 @@ UPDATE sessions_log SET payload = repeat('y', 200) WHERE id % 3 <> 0;
 DELETE FROM sessions_log WHERE id % 5 = 0;
 `;
 
+/**
+ * Read access for the console's role, run last (after every demo table exists): pg_stats shows
+ * widths (bloat estimates) and history tables (migrations page) only to roles that may SELECT them.
+ */
+export const DEMO_READ_GRANT = /* sql */ `GRANT SELECT ON ALL TABLES IN SCHEMA public TO pgwarden`;
+
 export async function seedDemo(db: Queryable): Promise<void> {
   await db.query(SCHEMA);
   const { rows } = await db.query(/* sql */ `SELECT count(*)::int AS n FROM customers`);

@@ -98,20 +98,23 @@ export function estimateBtreeBloat(i: BtreeBloatInput): BloatEstimate {
   return result(i.relpages, pages + 1, i.blockSize);
 }
 
-export type StatisticsState = "ok" | "missing" | "stale";
+export type StatisticsState = "ok" | "missing" | "stale" | "hidden";
 
 /**
  * "missing": never analyzed, or some columns have no pg_stats row (the width is then unknown and
  * the estimate too low); "stale": more rows changed since the last ANALYZE than autoanalyze's
- * default trigger (50 + 10 % of the table).
+ * default trigger (50 + 10 % of the table); "hidden": pg_stats shows a table's statistics only to
+ * roles that may SELECT it, so for the console's role the widths are unknown (not "never analyzed").
  */
 export function statisticsState(s: {
+  readable?: boolean;
   reltuples: number;
   columns: number;
   columnsWithStats: number;
   lastAnalyzed: Date | null;
   modSinceAnalyze: number | null;
 }): StatisticsState {
+  if (s.readable === false && s.columnsWithStats < s.columns) return "hidden";
   if (s.reltuples < 0 || s.lastAnalyzed === null || s.columnsWithStats < s.columns) return "missing";
   if ((s.modSinceAnalyze ?? 0) > 50 + 0.1 * Math.max(0, s.reltuples)) return "stale";
   return "ok";

@@ -80,4 +80,9 @@ describe("statistics state", () => {
     expect(statisticsState({ ...base, modSinceAnalyze: 151 })).toBe("stale");
     expect(statisticsState({ ...base, modSinceAnalyze: 150 })).toBe("ok");
   });
+  test("hidden when the role may not SELECT the table (pg_stats filters it), not 'never analyzed'", () => {
+    expect(statisticsState({ ...base, readable: false, columnsWithStats: 0 })).toBe("hidden");
+    // a role without SELECT that still sees every column (e.g. column grants) keeps the estimate
+    expect(statisticsState({ ...base, readable: false })).toBe("ok");
+  });
 });
