@@ -47,8 +47,8 @@ export function SignalDialog({ server, plan, onClose }: { server: string; plan: 
     <Dialog open onClose={close} title={`${verb}${plan.sessions.length > 1 ? ` — ${plan.sessions.length} sessions` : ""} on ${server}`}>
       <p className="mb-2 text-sm">
         {plan.kind === "cancel"
-          ? "Sends pg_cancel_backend: the running statement of each session below is stopped; the sessions stay connected."
-          : "Sends pg_terminate_backend: each session below is disconnected and its open transaction rolled back."}{" "}
+          ? "Cancels the running statement of each session below; the sessions stay connected."
+          : "Disconnects each session below; its open transaction is rolled back."}{" "}
         Each is checked by pid and backend start first; a session that changed since you looked is left alone.
       </p>
       <table className="mb-3 w-full text-left text-xs" data-testid="signal-preview">
