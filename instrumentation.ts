@@ -1,7 +1,10 @@
-// Runs once when the server starts (Node runtime only; the import keeps Node APIs out of Edge builds).
+// Runs once when the server starts (Node runtime only; the imports keep Node APIs out of Edge builds).
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { refuseToStartWithoutConfig } = await import("@/lib/auth/startup");
     refuseToStartWithoutConfig();
+    // The maintenance worker claims queued jobs and marks jobs of a dead console "unknown" at start.
+    const { ensureJobWorker } = await import("@/lib/jobs/worker");
+    ensureJobWorker();
   }
 }

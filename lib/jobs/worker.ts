@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { findServer } from "@/lib/config/servers";
-import { cancelMaintenance, runMaintenance } from "@/lib/pg/maintenance";
+import { cancelMaintenance, maintenanceConnectionConfig, runMaintenance } from "@/lib/pg/maintenance";
 import { act } from "@/lib/pg/run";
 import { forgetStorageReads } from "@/lib/pg/tables";
 import type { MaintenanceOutcome } from "@/lib/schemas/maintenance";
@@ -18,7 +18,6 @@ import {
   tryQueueLock,
   type JobRow,
 } from "@/lib/store/jobs";
-import { jobConnectionConfig } from "./connection";
 
 // One worker per console process. Every few seconds (and at once when a job is queued here) it
 // looks for databases with unfinished jobs and drains each queue it can lock: one job at a time
@@ -145,7 +144,7 @@ async function runJob(job: JobRow) {
   let outcome: MaintenanceOutcome;
   try {
     outcome = await runMaintenance(
-      jobConnectionConfig(target),
+      maintenanceConnectionConfig(target),
       { kind: job.command, relid: job.relid, lockTimeoutMs: job.lockTimeoutMs, options: job.options } as never,
       {
         onStarted: (s) => {

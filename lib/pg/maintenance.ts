@@ -9,7 +9,7 @@ import {
   type MaintenanceOutcome,
   type MaintenanceProgress,
 } from "@/lib/schemas/maintenance";
-import { CONSOLE_APPLICATION_NAME, type Target } from "./pools";
+import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";
 import { conflictingLockModes, maintenanceStatement, MaintenanceRefusal, type CatalogRelation } from "./storage/maintenance-sql";
 import type { Queryable } from "./types";
 
@@ -26,8 +26,8 @@ export function maintenanceConnectionConfig(target: Target): pg.ClientConfig {
   const server = findServer(target.server);
   if (!server) throw new Error(`unknown server ${target.server}`);
   return {
-    connectionString: server.url,
-    ...(target.database ? { database: target.database } : {}),
+    // The URL's path names the database (pg lets it win over a separate `database` field).
+    connectionString: urlForDatabase(server.url, target.database),
     connectionTimeoutMillis: env().PGWARDEN_CONNECT_TIMEOUT_MS,
     keepAlive: true,
   };
