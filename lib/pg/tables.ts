@@ -78,19 +78,15 @@ export interface TablesPage {
   total: number;
 }
 
+/** $1..$6 of the TABLES query: the size snapshot and the filters. */
+function filterParams(opts: TablesOptions, sizes: SizeSnapshot) {
+  return [sizes.tableOids, sizes.tableTotals, opts.schema ?? null, opts.q ?? null, opts.minSizeBytes ?? 0, opts.minDeadPct ?? 0];
+}
+
 /** One page of tables with their activity, autovacuum trigger point and sizes (from the snapshot). */
 export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<TablesPage> {
   const sql = `${TABLES} ${orderBy(opts.sort, opts.dir)} LIMIT $7 OFFSET $8`;
-  const { rows } = await db.query(sql, [
-    sizes.tableOids,
-    sizes.tableTotals,
-    opts.schema ?? null,
-    opts.q ?? null,
-    opts.minSizeBytes ?? 0,
-    opts.minDeadPct ?? 0,
-    opts.limit,
-    opts.offset,
-  ]);
+  const { rows } = await db.query(sql, [...filterParams(opts, sizes), opts.limit, opts.offset]);
   return {
     total: rows[0]?.total_count ?? (opts.offset > 0 ? await countOnly(db, opts, sizes) : 0),
     rows: rows.map((r) => {
@@ -133,14 +129,7 @@ export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnap
 
 // A page past the end returns no row to carry the window count; ask for the count alone.
 async function countOnly(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<number> {
-  const { rows } = await db.query(`SELECT count(*) AS n FROM (${TABLES}) x`, [
-    sizes.tableOids,
-    sizes.tableTotals,
-    opts.schema ?? null,
-    opts.q ?? null,
-    opts.minSizeBytes ?? 0,
-    opts.minDeadPct ?? 0,
-  ]);
+  const { rows } = await db.query(`SELECT count(*) AS n FROM (${TABLES}) x`, filterParams(opts, sizes));
   return rows[0]?.n ?? 0;
 }
 
