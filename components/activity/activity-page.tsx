@@ -7,7 +7,7 @@ import { useCan } from "@/components/shell/permissions";
 import { Freshness } from "@/components/ui/freshness";
 import { activityFiltersFrom, activityKey, fetchActivity } from "@/lib/queries/activity";
 import { usePolled } from "@/lib/queries/use-polled";
-import type { Session } from "@/lib/schemas/activity";
+import type { ActivityResponse, Session } from "@/lib/schemas/activity";
 import { BlockingTrees } from "./blocking-trees";
 import { BulkRule } from "./bulk-rule";
 import { ActivityFilters } from "./filters";
@@ -16,7 +16,7 @@ import { SessionTable } from "./session-table";
 import { SignalDialog, type SignalPlan } from "./signal-dialog";
 import { SummaryStrip } from "./summary-strip";
 
-export function ActivityPage({ server }: { server: string }) {
+export function ActivityPage({ server, initial }: { server: string; initial?: ActivityResponse }) {
   // Operators and admins may cancel and terminate; viewers see the same page without the buttons.
   const canCancel = useCan("cancel");
   const canTerminate = useCan("terminate");
@@ -25,7 +25,9 @@ export function ActivityPage({ server }: { server: string }) {
   const router = useRouter();
   const pathname = usePathname();
   const filters = activityFiltersFrom(params);
-  const q = usePolled(activityKey(server, filters), () => fetchActivity(server, filters));
+  const q = usePolled(activityKey(server, filters), () => fetchActivity(server, filters), {
+    initial: initial && { data: initial, at: initial.readAt },
+  });
   const [selected, setSelected] = useState<Map<number, Session>>(new Map());
   const [plan, setPlan] = useState<SignalPlan | null>(null);
   const [detail, setDetail] = useState<Session | null>(null);

@@ -46,7 +46,15 @@ export function SessionTable({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   // Thousands of sessions: only the visible rows are in the DOM.
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_H, overscan: 12 });
+  // initialRect: the first rows are rendered on the server too (the page brings its first data),
+  // so they show before the scripts have loaded; the real size is measured after hydration.
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 12,
+    initialRect: { width: 1600, height: 600 },
+  });
   const header: [string, SortKey?][] = [
     [""], ["pid", "pid"], [""], ["state", "state"], ["duration", "duration"], ["xact", "xact_age"], ["backend", "backend_age"], ["blocked by"],
     ["database", "database"], ["user", "user"], ["application", "application"], ["client"], ["wait event"], ["query"],

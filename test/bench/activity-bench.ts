@@ -129,14 +129,25 @@ export async function benchActivity(stack: ConsoleStack, opts: { seconds: number
     out[`activity response with ${opts.sessions} sessions (kB)`] = Math.round(body.length / 1024);
     const { browser, page } = await signedInPage(stack, cookie);
     await page.addInitScript(() => {
-      const w = window as unknown as { __long: number[] };
+      const w = window as unknown as { __long: number[]; __firstRow?: number };
       w.__long = [];
       new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push(e.duration))).observe({ type: "longtask", buffered: true });
+      // When the first session row enters the document, in ms since navigation start.
+      new MutationObserver((_, obs) => {
+        if (document.querySelector("[data-testid=session-row]")) {
+          w.__firstRow = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { subtree: true, childList: true });
     });
-    const t0 = Date.now();
     await page.goto("/servers/e2e/activity");
     await page.getByTestId("session-row").first().waitFor();
-    out[`first rows in Chromium with ${opts.sessions} sessions (ms, target < 1000)`] = Date.now() - t0;
+    const timing = await page.evaluate(() => ({
+      firstRow: (window as unknown as { __firstRow: number }).__firstRow,
+      load: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).loadEventEnd,
+    }));
+    out[`first rows visible in Chromium with ${opts.sessions} sessions, ms after navigation start (target < 1000)`] = Math.round(timing.firstRow);
+    out["page load event (ms after navigation start)"] = Math.round(timing.load);
     out["rows in the DOM (virtualized)"] = await page.getByTestId("session-row").count();
     await page.evaluate(() => (window as unknown as { __long: number[] }).__long.splice(0));
     const table = page.getByTestId("session-table");
