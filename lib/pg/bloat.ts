@@ -2,7 +2,7 @@ import "server-only";
 import { escapeIdentifier } from "pg";
 import { ApiError } from "@/lib/api/errors";
 import type { BloatQuery, BloatResponse, BloatRow, ExactBloatQuery, ExactBloatResponse } from "@/lib/schemas/storage";
-import { coalesce } from "./coalesce";
+import { coalesceStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { read } from "./run";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
@@ -137,7 +137,8 @@ const BLOAT_TTL_MS = 60_000;
 export async function bloatPage(server: string, query: BloatQuery): Promise<BloatResponse> {
   const target = await resolveDatabase(server, query.db);
   const key = `bloat\u0000${target.server}\u0000${target.database ?? ""}`;
-  const all = await coalesce(key, BLOAT_TTL_MS, () => read(target, bloatEstimates));
+  // Served while the next estimate is computed in the background (about a second at 10k tables).
+  const all = await coalesceStale(key, BLOAT_TTL_MS, 10 * 60_000, () => read(target, bloatEstimates));
   const list = (query.kind === "table" ? all.tables : all.indexes).filter((r) => r.bloatBytes >= (query.minBytes ?? 0));
   return {
     estimate: true,

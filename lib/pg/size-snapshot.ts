@@ -1,5 +1,5 @@
 import "server-only";
-import { coalesce } from "./coalesce";
+import { coalesceStale } from "./coalesce";
 import type { Target } from "./pools";
 import { read } from "./run";
 import type { Queryable } from "./types";
@@ -125,11 +125,14 @@ export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
 
 export const SIZE_SNAPSHOT_TTL_MS = 60_000;
 
+/** Served while a newer snapshot is computed in the background (sizes change slowly). */
+export const SIZE_SNAPSHOT_MAX_STALE_MS = 10 * 60_000;
+
 /**
  * The snapshot for (server, database), computed at most once per minute however many viewers
- * ask (single-flight: concurrent callers share the one running query).
+ * ask (single-flight), and refreshed in the background rather than on a viewer's request.
  */
 export function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
   const key = `size-snapshot\u0000${target.server}\u0000${target.database ?? ""}`;
-  return coalesce(key, SIZE_SNAPSHOT_TTL_MS, () => read(target, sizeSnapshot));
+  return coalesceStale(key, SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => read(target, sizeSnapshot));
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
-import { invalidate } from "./coalesce";
+import { invalidate, invalidateStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { coalescedRead } from "./run";
 import { cachedSizeSnapshot, type SizeSnapshot } from "./size-snapshot";
@@ -162,5 +162,5 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
  */
 export function forgetStorageReads(server: string) {
   invalidate(`${server}\u0000`);
-  invalidate(`size-snapshot\u0000${server}\u0000`);
+  invalidateStale(`size-snapshot\u0000${server}\u0000`);
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
-import { invalidate } from "@/lib/pg/coalesce";
+import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
 import { closeAllPools } from "@/lib/pg/pools";
 import { closeStore } from "@/lib/store/db";
 import { createUser, setRole } from "@/lib/store/users";
@@ -28,6 +28,7 @@ export async function useTestConsole(opts: {
   await closeStore();
   await closeAllPools();
   invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
+  invalidateStale("");
   const storeUrl = await freshDatabase(opts.storeServerUrl, opts.storeName);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-servers-")), "servers.json");
   fs.writeFileSync(file, JSON.stringify(opts.servers.map((s) => ({ name: s.id, ...s }))));
