@@ -3,7 +3,19 @@
 import pg from "pg";
 import type { Cluster } from "@/lib/embedded/cluster";
 import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
-import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE, DEMO_EXTENSIONS, DEMO_READ_GRANT, DEMO_ROLES, GRANT_MAINTAIN, seedDemo } from "@/lib/pg/demo/seed";
+import {
+  DEMO_ANALYZE,
+  DEMO_APP_ROLE,
+  DEMO_CONSOLE_ROLE,
+  DEMO_DATABASE,
+  DEMO_EXTENSIONS,
+  DEMO_READ_GRANT,
+  DEMO_ROLES,
+  GRANT_MAINTAIN,
+  BACKEND_PID,
+  SESSION_ALIVE,
+  seedDemo,
+} from "@/lib/pg/demo/seed";
 
 export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, application_name: "pgwarden-demo-setup" });
@@ -35,10 +47,16 @@ export async function prepareDemoDatabase(cluster: Cluster): Promise<DemoDatabas
   });
   await withClient(cluster.url(DEMO_DATABASE), (c) => c.query(DEMO_EXTENSIONS));
   const appUrl = roleUrl(cluster, DEMO_APP_ROLE, DEMO_APP_ROLE, DEMO_DATABASE);
-  await withClient(appUrl, async (c) => {
+  const seeder = await withClient(appUrl, async (c) => {
     await seedDemo(c);
     await seedMigrationHistory(c);
     await c.query(DEMO_READ_GRANT);
+    return (await c.query(BACKEND_PID)).rows[0].pid as number;
   });
+  // The seeding backend reports its row counts as it exits; analyze once it is gone.
+  await withClient(cluster.url(), async (c) => {
+    while ((await c.query(SESSION_ALIVE, [seeder])).rows[0].alive) await new Promise((r) => setTimeout(r, 20));
+  });
+  await withClient(appUrl, (c) => c.query(DEMO_ANALYZE));
   return { appUrl, consoleUrl: roleUrl(cluster, DEMO_CONSOLE_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE) };
 }
