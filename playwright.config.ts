@@ -1,11 +1,8 @@
-import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, systemChromium } from "./test/helpers/chromium";
 
 // Debian's Chromium when present (this machine has no internet for Playwright's own download);
 // Playwright's managed browser elsewhere (test/e2e/ensure-browser.ts installs it where it can).
-const systemChromium = [process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (p): p is string => !!p && fs.existsSync(p),
-);
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -24,8 +21,8 @@ export default defineConfig({
     headless: true,
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: systemChromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      executablePath: systemChromium(),
+      args: CHROMIUM_ARGS,
     },
   },
 });

@@ -5,7 +5,7 @@ import { Badge, type Tone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { formatTimestamp } from "@/lib/format";
-import { sendSignal } from "@/lib/queries/activity";
+import { postSignal } from "@/lib/queries/activity";
 import type { Session } from "@/lib/schemas/activity";
 import type { SignalOutcomeKind, SignalResponse } from "@/lib/schemas/signals";
 
@@ -30,7 +30,7 @@ export function SignalDialog({ server, plan, onClose }: { server: string; plan: 
   const qc = useQueryClient();
   const mutation = useMutation({
     mutationFn: (p: SignalPlan) =>
-      sendSignal(server, p.kind, p.sessions.map((s) => ({ pid: s.pid, backendStartUs: s.backendStartUs! })), p.requestId),
+      postSignal(server, p.kind, p.sessions.map((s) => ({ pid: s.pid, backendStartUs: s.backendStartUs! })), p.requestId),
     // Whatever happened, re-read the state; never retry an action.
     onSettled: () => qc.invalidateQueries({ queryKey: ["activity", server] }),
   });

@@ -1,8 +1,13 @@
 "use client";
 import { useCallback, useMemo, useState } from "react";
 
-/** Rows picked for a job, by OID with the name shown in the dialog; survives polls and paging. */
-export function useSelection() {
+type Row = { oid: number; schema: string; name: string };
+
+/**
+ * Rows picked for a job, by OID with the name shown in the dialog; survives polls and paging.
+ * `pageRows` are the rows on screen, for the "select all on this page" box.
+ */
+export function useSelection(pageRows: Row[] = []) {
   const [picked, setPicked] = useState<Map<number, string>>(() => new Map());
   const toggle = useCallback((oid: number, name: string) => {
     setPicked((prev) => {
@@ -24,5 +29,14 @@ export function useSelection() {
   }, []);
   const clear = useCallback(() => setPicked(new Map()), []);
   const selected = useMemo(() => [...picked].map(([oid, name]) => ({ oid, name })), [picked]);
-  return { has: (oid: number) => picked.has(oid), toggle, setMany, clear, selected };
+  const page = pageRows.map((r) => ({ oid: r.oid, name: `${r.schema}.${r.name}` }));
+  return {
+    has: (oid: number) => picked.has(oid),
+    toggle,
+    setMany,
+    clear,
+    selected,
+    allOnPage: page.length > 0 && page.every((r) => picked.has(r.oid)),
+    setPage: (on: boolean) => setMany(page, on),
+  };
 }

@@ -37,9 +37,7 @@ export function TablesPage({ server }: { server: string }) {
   const onSort = useCallback((sort: TableSort, dir: "asc" | "desc") => set({ sort, dir, offset: undefined }), [set]);
   const filter = (k: string) => (v: string) => set({ [k]: v, offset: undefined });
   const h = { sort: query.sort, dir: query.dir, onSort };
-  const sel = useSelection();
-  const pageRows = (data?.rows ?? []).map((r) => ({ oid: r.oid, name: `${r.schema}.${r.name}` }));
-  const allOnPage = pageRows.length > 0 && pageRows.every((r) => sel.has(r.oid));
+  const sel = useSelection(data?.rows);
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -74,7 +72,7 @@ export function TablesPage({ server }: { server: string }) {
           <thead className="text-zinc-600 dark:text-zinc-400">
             <tr>
               <th className="px-2 py-1">
-                <input type="checkbox" aria-label="select all tables on this page" checked={allOnPage} onChange={(e) => sel.setMany(pageRows, e.target.checked)} />
+                <input type="checkbox" aria-label="select all tables on this page" checked={sel.allOnPage} onChange={(e) => sel.setPage(e.target.checked)} />
               </th>
               <SortHeader label="table" k="name" {...h} />
               <SortHeader label="total" k="total_size" align="right" {...h} />

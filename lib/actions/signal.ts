@@ -1,10 +1,11 @@
 import "server-only";
-import { consoleRole, unkillableReason } from "@/lib/pg/activity";
+import { consoleRole, unkillableReason, type ConsoleRole } from "@/lib/pg/activity";
 import { invalidate } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import type { Target } from "@/lib/pg/pools";
 import { act } from "@/lib/pg/run";
 import { sendSignal, targetState } from "@/lib/pg/signals";
+import type { Queryable } from "@/lib/pg/types";
 import type { SessionRef, SignalKind, SignalOutcome, SignalRequest, SignalResponse } from "@/lib/schemas/signals";
 import { remember } from "./idempotency";
 
@@ -25,16 +26,24 @@ const REFUSALS = {
   },
 } as const;
 
-async function signalOne(target: Target, kind: SignalKind, ref: SessionRef): Promise<SignalOutcome> {
+/** What the console's role may do, read once per request (a bulk terminate is not N role lookups). */
+type RoleOnce = (db: Queryable) => Promise<ConsoleRole>;
+
+function roleOnce(): RoleOnce {
+  let role: ConsoleRole | undefined;
+  return async (db) => (role ??= await consoleRole(db));
+}
+
+async function signalOne(target: Target, kind: SignalKind, ref: SessionRef, role: RoleOnce): Promise<SignalOutcome> {
   const base = { pid: ref.pid, backendStartUs: ref.backendStartUs };
   try {
     return await act(target, async (db) => {
-      const [state, role] = [await targetState(db, ref.pid), await consoleRole(db)];
+      const state = await targetState(db, ref.pid);
       if (!state.present) return { ...base, outcome: "already_gone", message: "The session had already ended; nothing was sent." };
       if (state.backendStartUs !== ref.backendStartUs) {
         return { ...base, outcome: "changed", message: "The session changed since you looked (pid reused); nothing was sent." };
       }
-      const reason = unkillableReason(state, role);
+      const reason = unkillableReason(state, await role(db));
       if (reason) return { ...base, outcome: "not_permitted", ...REFUSALS[reason] };
       const sent = await sendSignal(db, kind, ref.pid, ref.backendStartUs);
       if (sent === null) return { ...base, outcome: "already_gone", message: "The session ended before the signal; nothing was sent." };
@@ -61,9 +70,10 @@ async function signalOne(target: Target, kind: SignalKind, ref: SessionRef): Pro
 export function signalSessions(target: Target, req: SignalRequest, audit?: ActionAudit): Promise<SignalResponse> {
   return remember(`${target.server}:${req.requestId}`, async () => {
     const outcomes: SignalOutcome[] = [];
+    const role = roleOnce();
     for (const ref of req.sessions) {
       const intentId = await audit?.intent({ action: req.kind, target: ref });
-      const outcome = await signalOne(target, req.kind, ref);
+      const outcome = await signalOne(target, req.kind, ref, role);
       await audit?.outcome(intentId, outcome);
       outcomes.push(outcome);
     }

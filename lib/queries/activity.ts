@@ -24,7 +24,7 @@ export function fetchActivity(server: string, q: ActivityQuery) {
   return fetchJson(activityUrl(server, q), ActivityResponse);
 }
 
-export function sendSignal(server: string, kind: SignalKind, sessions: SessionRef[], requestId: string) {
+export function postSignal(server: string, kind: SignalKind, sessions: SessionRef[], requestId: string) {
   const body = kind === "terminate" ? { sessions, requestId, confirm: "terminate" } : { sessions, requestId };
   return postJson(`/api/servers/${server}/activity/${kind}`, body, SignalResponse);
 }

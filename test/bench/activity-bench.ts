@@ -1,23 +1,15 @@
 // Activity benchmarks (issue: foundation): coalescing under 50 pollers, API latency, 2,000 sessions
 // in Chromium, and the console's own database time at rest. Figures are from one run, as ratios
 // where a target is a ratio; nothing here passes or fails.
-import fs from "node:fs";
 import { chromium, type Page } from "@playwright/test";
 import pg from "pg";
+import { withClient } from "../../lib/cli/demo-database";
+import { CHROMIUM_ARGS, systemChromium } from "../helpers/chromium";
 import type { ConsoleStack } from "../helpers/console-stack";
 
 const POLL_MS = 2_000;
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
-async function superuser<T>(stack: ConsoleStack, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: stack.cluster.url("shop"), application_name: "pgwarden-bench" });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const superuser = <T>(stack: ConsoleStack, fn: (c: pg.Client) => Promise<T>) => withClient(stack.cluster.url("shop"), fn);
 
 const resetStatements = (stack: ConsoleStack) => superuser(stack, (c) => c.query("SELECT pg_stat_statements_reset()"));
 
@@ -66,7 +58,7 @@ async function poll(stack: ConsoleStack, cookie: string, pollers: number, second
 }
 
 async function signedInPage(stack: ConsoleStack, cookie: string) {
-  const browser = await chromium.launch({ executablePath: ["/usr/bin/chromium"].find((p) => fs.existsSync(p)), args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: systemChromium(), args: CHROMIUM_ARGS });
   const ctx = await browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1500, height: 950 } });
   const [name, value] = cookie.split("=") as [string, string];
   await ctx.addCookies([{ name, value, url: stack.baseUrl }]);
@@ -124,8 +116,13 @@ export async function benchActivity(stack: ConsoleStack, opts: { seconds: number
       });
       await Promise.all(batch);
     }
-    const res = await fetch(`${stack.baseUrl}/api/servers/e2e/activity`, { headers: { cookie } });
-    const body = await res.text();
+    // Wait until the shared snapshot includes them (the last one may be up to a TTL old).
+    let body = "";
+    for (let seen = 0; seen < opts.sessions; ) {
+      body = await (await fetch(`${stack.baseUrl}/api/servers/e2e/activity`, { headers: { cookie } })).text();
+      seen = (JSON.parse(body) as { totalSessions: number }).totalSessions;
+      if (seen < opts.sessions) await new Promise((r) => setTimeout(r, POLL_MS));
+    }
     out[`activity response with ${opts.sessions} sessions (kB)`] = Math.round(body.length / 1024);
     const { browser, page } = await signedInPage(stack, cookie);
     await page.addInitScript(() => {

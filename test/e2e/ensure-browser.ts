@@ -3,8 +3,9 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { chromium } from "@playwright/test";
+import { systemChromium } from "../helpers/chromium";
 
-const system = [process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => !!p && fs.existsSync(p));
+const system = systemChromium();
 if (system) {
   console.log(`e2e: using ${system}`);
 } else if (fs.existsSync(chromium.executablePath())) {
