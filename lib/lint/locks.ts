@@ -4,6 +4,7 @@
 import type { AlterTableCmd, Node } from "libpg-query";
 import { LOCK_LEVELS, type LockLevel, type TableRef } from "@/lib/schemas/lint";
 import { as, refFromNames, strings, tableRef } from "./ast";
+import { optionOn } from "./options";
 
 export interface LockUse {
   table: TableRef;
@@ -126,7 +127,7 @@ export function locksOf(node: Node, version: number): LockUse[] {
 
   const vacuum = as(node, "VacuumStmt");
   if (vacuum) {
-    const full = (vacuum.options ?? []).some((o) => as(o, "DefElem")?.defname === "full");
+    const full = optionOn(vacuum.options, "full");
     for (const r of vacuum.rels ?? []) add(tableRef(as(r, "VacuumRelation")?.relation), full ? "ACCESS EXCLUSIVE" : "SHARE UPDATE EXCLUSIVE");
   }
 
@@ -138,7 +139,7 @@ export function locksOf(node: Node, version: number): LockUse[] {
 
   const reindex = as(node, "ReindexStmt");
   if (reindex?.relation) {
-    const concurrent = (reindex.params ?? []).some((p) => as(p, "DefElem")?.defname === "concurrently");
+    const concurrent = optionOn(reindex.params, "concurrently");
     const onIndex = reindex.kind === "REINDEX_OBJECT_INDEX";
     // Plain REINDEX: SHARE on the table and ACCESS EXCLUSIVE on the index being rebuilt.
     add(tableRef(reindex.relation), concurrent ? "SHARE UPDATE EXCLUSIVE" : onIndex ? "ACCESS EXCLUSIVE" : "SHARE", onIndex);

@@ -1,5 +1,6 @@
 import type { IndexStmt } from "libpg-query";
 import { as, displayName, refFromNames, strings, tableRef } from "../ast";
+import { optionOn } from "../options";
 import { concurrentIndexSteps, NO_TRANSACTION_MODE } from "../recipes";
 import { ident, insertAfterKeyword, qualified } from "../sql";
 import type { Rule, RuleContext } from "./rule";
@@ -16,7 +17,7 @@ export function defaultIndexName(idx: IndexStmt): string {
 }
 
 function isConcurrentReindex(ctx: RuleContext): boolean {
-  return (as(ctx.stmt.node, "ReindexStmt")?.params ?? []).some((p) => as(p, "DefElem")?.defname === "concurrently");
+  return optionOn(as(ctx.stmt.node, "ReindexStmt")?.params, "concurrently");
 }
 
 const indexNotConcurrent: Rule = {

@@ -1,5 +1,6 @@
 import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
 import { as, displayName, strings, tableRef } from "../ast";
+import { optionOn } from "../options";
 import { lockTimeoutStep, NO_TRANSACTION_MODE } from "../recipes";
 import { clauseText, ident, qualified } from "../sql";
 import { alterCommands, type Rule, type RuleContext } from "./rule";
@@ -83,7 +84,7 @@ function rewrites(ctx: RuleContext): Rewrite[] {
     { text: "If the goal is space: plain VACUUM (no lock on reads/writes) makes the space reusable; check the bloat first." },
   ];
   const vacuum = as(node, "VacuumStmt");
-  if (vacuum && (vacuum.options ?? []).some((o) => as(o, "DefElem")?.defname === "full")) {
+  if (vacuum && optionOn(vacuum.options, "full")) {
     const tables = (vacuum.rels ?? []).flatMap((r) => {
       const t = tableRef(as(r, "VacuumRelation")?.relation);
       return t && !ctx.state.isCreated(t) ? [t] : [];
