@@ -2,13 +2,14 @@
 // work, tables, why and a safe recipe. Pure (no database); the route adds the blast radius.
 // Not `server-only`: the CLI (tsx) runs it too. It must never be imported by browser code,
 // since libpg-query is a WASM module loaded from node_modules (serverExternalPackages).
-import type { Finding, LintResult, TouchedTable } from "@/lib/schemas/lint";
+import type { Finding, LintResult, Severity, TouchedTable } from "@/lib/schemas/lint";
 import { displayName } from "./ast";
 import { locksOf, stronger } from "./locks";
 import { parseSql, type ParseFailure } from "./parse";
 import { RULES } from "./rules";
 import type { Report, RuleContext } from "./rules/rule";
 import { excerptOf, type Source } from "./source";
+import { defaultSeverity, SEVERITY_RANK } from "./severities";
 import { FileState } from "./state";
 import { transactionsOf } from "./transactions";
 
@@ -17,11 +18,14 @@ export interface LintOptions {
   serverVersionNum?: number;
   /** The migration tool runs the file inside one transaction. */
   assumeInTransaction?: boolean;
+  /** Rule id → severity, or "off" to disable it; wins over the defaults (severities.ts). */
+  rules?: Record<string, Severity | "off">;
+  /** Leave out findings below this severity. */
+  minSeverity?: Severity;
 }
 
 export const DEFAULT_SERVER_VERSION_NUM = 180000;
 
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 export async function lintSql(sql: string, options: LintOptions = {}): Promise<LintResult> {
   const version = options.serverVersionNum ?? DEFAULT_SERVER_VERSION_NUM;
@@ -63,14 +67,26 @@ export async function lintSql(sql: string, options: LintOptions = {}): Promise<L
     state.apply(stmt, tx, locks);
   }
 
-  findings.sort((a, b) => a.statement - b.statement || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.line - b.line || a.column - b.column);
-  return { findings, statementCount: statements.length, serverVersionNum: version, tables: [...touched.values()] };
+  const kept = withSeverities(findings, options);
+  kept.sort((a, b) => a.statement - b.statement || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.line - b.line || a.column - b.column);
+  return { findings: kept, statementCount: statements.length, serverVersionNum: version, tables: [...touched.values()] };
+}
+
+/** Configured severities win over a rule's own; "off" and findings below minSeverity are dropped. */
+function withSeverities(findings: Finding[], options: LintOptions): Finding[] {
+  const min = SEVERITY_RANK[options.minSeverity ?? "info"];
+  return findings.flatMap((f) => {
+    const configured = options.rules?.[f.rule];
+    if (configured === "off") return [];
+    const severity = configured ?? f.severity;
+    return SEVERITY_RANK[severity] <= min ? [{ ...f, severity }] : [];
+  });
 }
 
 function toFinding(rule: string, r: Report, statement: number, excerpt: string, source: Source, stmt: { line: number; column: number }): Finding {
   const { at, ...rest } = r;
   const pos = at !== undefined && at >= 0 ? source.position(source.fromByte(at)) : { line: stmt.line, column: stmt.column };
-  return { rule, statement, line: pos.line, column: pos.column, excerpt, ...rest };
+  return { rule, statement, line: pos.line, column: pos.column, excerpt, ...rest, severity: rest.severity ?? defaultSeverity(rule) };
 }
 
 function parseErrorFinding(source: Source, error: ParseFailure): Finding {

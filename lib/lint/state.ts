@@ -40,6 +40,7 @@ export class FileState {
   readonly #checks = new Map<string, CheckConstraint>();
   readonly #exclusiveByTx = new Map<number, Statement[]>();
   readonly #once = new Set<string>();
+  readonly #enumValuesByTx = new Map<number, { type: string; value: string; statement: number }[]>();
   #sessionLockTimeout = false;
   #localLockTimeoutTx: number | undefined;
 
@@ -92,6 +93,11 @@ export class FileState {
     return this.#exclusiveByTx.get(tx.id) ?? [];
   }
 
+  /** Enum values added by ALTER TYPE … ADD VALUE earlier in transaction block `tx`. */
+  enumValuesAddedIn(tx: Transaction): { type: string; value: string; statement: number }[] {
+    return this.#enumValuesByTx.get(tx.id) ?? [];
+  }
+
   /** True the first time it is asked for `key` (file-level findings are reported once). */
   once(key: string): boolean {
     if (this.#once.has(key)) return false;
@@ -123,6 +129,13 @@ export class FileState {
     const alterDomain = as(node, "AlterDomainStmt");
     if (alterDomain?.subtype === "C" && as(alterDomain.def, "Constraint")?.contype === "CONSTR_CHECK") {
       this.#domainsWithChecks.add(refFromNames(strings(alterDomain.typeName))?.name ?? "");
+    }
+
+    const addValue = as(node, "AlterEnumStmt");
+    if (addValue?.newVal && !addValue.oldVal && tx.block) {
+      const list = this.#enumValuesByTx.get(tx.id) ?? [];
+      list.push({ type: strings(addValue.typeName).join("."), value: addValue.newVal, statement: stmt.index });
+      this.#enumValuesByTx.set(tx.id, list);
     }
 
     const alter = as(node, "AlterTableStmt");

@@ -88,6 +88,37 @@ function batchSql(ctx: RuleContext): { sql: string; terminates: boolean } {
   return { sql: `UPDATE ${t} SET ${set}\n${batch(`${where ? `(${where}) AND ` : ""}<row not updated yet>`)}`, terminates: false };
 }
 
+/**
+ * Migration tools' own history tables (reference, Part A): the tool writes one row per migration,
+ * often in the migration's transaction (Alembic ends every file with UPDATE alembic_version …).
+ */
+const HISTORY_TABLES = new Set([
+  "schema_migrations",
+  "flyway_schema_history",
+  "schema_version",
+  "databasechangelog",
+  "databasechangeloglock",
+  "alembic_version",
+  "django_migrations",
+  "ar_internal_metadata",
+  "_prisma_migrations",
+  "knex_migrations",
+  "knex_migrations_lock",
+  "pgmigrations",
+  "SequelizeMeta",
+  "SequelizeData",
+  "migrations",
+  "__drizzle_migrations",
+  "goose_db_version",
+  "_sqlx_migrations",
+  "__diesel_schema_migrations",
+  "atlas_schema_revisions",
+  "kysely_migration",
+  "kysely_migration_lock",
+  "mikro_orm_migrations",
+  "payload_migrations",
+]);
+
 export const backfillInDdlTx: Rule = {
   id: "backfill-in-ddl-tx",
   title: "UPDATE/DELETE of a whole table, or inside the transaction that holds ACCESS EXCLUSIVE",
@@ -95,14 +126,13 @@ export const backfillInDdlTx: Rule = {
     const update = as(ctx.stmt.node, "UpdateStmt");
     const del = as(ctx.stmt.node, "DeleteStmt");
     const table = tableRef(update?.relation ?? del?.relation);
-    if (!table || ctx.state.isCreated(table)) return;
+    if (!table || ctx.state.isCreated(table) || HISTORY_TABLES.has(table.name)) return;
     const exclusive = ctx.inBlock ? ctx.state.exclusiveLocksIn(ctx.tx) : [];
     const whole = !(update?.whereClause ?? del?.whereClause);
     if (exclusive.length === 0 && !whole) return;
     const verb = update ? "UPDATE" : "DELETE";
     const { sql, terminates } = batchSql(ctx);
     ctx.report({
-      severity: exclusive.length ? "error" : "warning",
       message: exclusive.length
         ? `${verb} of ${displayName(table)} in the same transaction as statement ${exclusive[0]?.index} (ACCESS EXCLUSIVE)`
         : `${verb} of every row of ${displayName(table)} in one statement`,

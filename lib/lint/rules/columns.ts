@@ -45,7 +45,7 @@ const addColumnVolatileDefault: Rule = {
       const text = defaultText(ctx, c.col, def);
       const notNull = c.constraints.some((k) => k.contype === "CONSTR_NOTNULL");
       ctx.report({
-        severity: before11 || volatility === "volatile" ? "error" : "warning",
+        ...(before11 || volatility === "volatile" ? {} : { severity: "warning" as const }),
         message: before11
           ? `ADD COLUMN ${c.col.colname} with a default rewrites ${displayName(c.table)} before PostgreSQL 11`
           : volatility === "volatile"
@@ -103,7 +103,6 @@ const addColumnRewritingKind: Rule = {
                 { text: `Add the column with the domain's base type, then add the domain's CHECK as a table constraint NOT VALID, VALIDATE it in another transaction, and only then switch the type.` },
               ];
       ctx.report({
-        severity: "error",
         message: `ADD COLUMN ${c.col.colname}: ${kind} rewrites ${displayName(c.table)}`,
         lock: "ACCESS EXCLUSIVE",
         work: "rewrite",
@@ -128,7 +127,6 @@ const addColumnRequired: Rule = {
       const col = ident(c.col.colname ?? "");
       const type = formatType(c.col.typeName);
       ctx.report({
-        severity: "error",
         message: `ADD COLUMN ${c.col.colname} NOT NULL without a default on ${displayName(c.table)}`,
         lock: "ACCESS EXCLUSIVE",
         work: "none",
@@ -167,7 +165,6 @@ const virtualGeneratedColumn: Rule = {
       const gen = (col.constraints ?? []).map((n) => as(n, "Constraint")).find((k) => k?.contype === "CONSTR_GENERATED");
       if (gen?.generated_kind !== "v") continue;
       ctx.report({
-        severity: "error",
         message: `Generated column ${col.colname} is VIRTUAL (no STORED), which this server does not support`,
         lock: null,
         work: "none",
@@ -194,7 +191,6 @@ const dropColumn: Rule = {
   check(ctx) {
     for (const c of alterCommands(ctx, "AT_DropColumn")) {
       ctx.report({
-        severity: "warning",
         message: `DROP COLUMN ${c.cmd.name} on ${displayName(c.table)}`,
         lock: "ACCESS EXCLUSIVE",
         work: "none",
@@ -212,7 +208,6 @@ const dropNotNull: Rule = {
   check(ctx) {
     for (const c of alterCommands(ctx, "AT_DropNotNull")) {
       ctx.report({
-        severity: "warning",
         message: `DROP NOT NULL on ${displayName(c.table)}.${c.cmd.name}`,
         lock: "ACCESS EXCLUSIVE",
         work: "none",

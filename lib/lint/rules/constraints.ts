@@ -42,7 +42,6 @@ const fkWithoutNotValid: Rule = {
         ...notValidThenValidate(table, `ALTER TABLE ${t} ADD ${clause} NOT VALID;`, name).slice(column ? 1 : 0),
       ];
       ctx.report({
-        severity: "error",
         message: `FOREIGN KEY ${name} on ${displayName(table)} → ${referenced ? displayName(referenced) : "?"} is validated while it is added`,
         // Inline on ADD COLUMN, the scan runs under the ADD COLUMN's ACCESS EXCLUSIVE.
         lock: col ? "ACCESS EXCLUSIVE" : "SHARE ROW EXCLUSIVE",
@@ -64,7 +63,6 @@ const checkWithoutNotValid: Rule = {
       if (con.contype !== "CONSTR_CHECK" || con.skip_validation) continue;
       const name = con.conname ?? defaultCheckName(table.name, notNullCheckColumn(con.raw_expr));
       ctx.report({
-        severity: "error",
         message: `CHECK constraint ${name} on ${displayName(table)} is validated while it is added`,
         lock: "ACCESS EXCLUSIVE",
         work: "scan",
@@ -91,7 +89,6 @@ const validateSameTx: Rule = {
       const exclusive = ctx.state.exclusiveLocksIn(ctx.tx);
       if (!sameTxAdd && exclusive.length === 0) continue;
       ctx.report({
-        severity: "error",
         message: `VALIDATE CONSTRAINT ${name} runs in the same transaction as ${sameTxAdd ? "its NOT VALID add" : `statement ${exclusive[0]?.index} (ACCESS EXCLUSIVE)`}`,
         lock: "ACCESS EXCLUSIVE",
         work: "scan",
@@ -144,7 +141,6 @@ const uniqueConstraint: Rule = {
     for (const { table, con, cols } of indexBackedConstraints(ctx, "CONSTR_UNIQUE")) {
       const name = con.conname ?? `${table.name}_${cols.join("_")}_key`;
       ctx.report({
-        severity: "error",
         message: `UNIQUE (${cols.join(", ")}) on ${displayName(table)} builds an index under ACCESS EXCLUSIVE`,
         lock: "ACCESS EXCLUSIVE",
         work: "build",
@@ -164,7 +160,6 @@ const primaryKey: Rule = {
     for (const { table, con, cols } of indexBackedConstraints(ctx, "CONSTR_PRIMARY")) {
       const name = con.conname ?? `${table.name}_pkey`;
       ctx.report({
-        severity: "error",
         message: `PRIMARY KEY (${cols.join(", ")}) on ${displayName(table)} builds an index under ACCESS EXCLUSIVE`,
         lock: "ACCESS EXCLUSIVE",
         work: "build",
@@ -191,7 +186,6 @@ const exclusionConstraint: Rule = {
     for (const { table, con } of addedConstraints(ctx)) {
       if (con.contype !== "CONSTR_EXCLUSION") continue;
       ctx.report({
-        severity: "error",
         message: `EXCLUDE constraint on ${displayName(table)} builds under ACCESS EXCLUSIVE`,
         lock: "ACCESS EXCLUSIVE",
         work: "build",

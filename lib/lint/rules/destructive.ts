@@ -61,7 +61,6 @@ const rename: Rule = {
     }
     if (!what) return;
     ctx.report({
-      severity: "error",
       message: `Rename of ${what}`,
       lock: enumRename ? null : "ACCESS EXCLUSIVE",
       work: "none",
@@ -100,7 +99,6 @@ const dropTable: Rule = {
     });
     if (tables.length === 0) return;
     ctx.report({
-      severity: "error",
       message: `DROP TABLE ${tables.map(displayName).join(", ")}${drop.behavior === "DROP_CASCADE" ? " CASCADE" : ""}`,
       lock: "ACCESS EXCLUSIVE",
       work: "none",
@@ -128,7 +126,6 @@ function dropContainer(kind: "schema" | "database"): Rule {
       const d = dropped(ctx);
       if (d?.kind !== kind) return;
       ctx.report({
-        severity: "error",
         message: `DROP ${kind.toUpperCase()} ${d.names.join(", ")}${d.cascade ? " CASCADE" : ""}`,
         lock: "ACCESS EXCLUSIVE",
         work: "none",
@@ -157,7 +154,6 @@ const truncateCascade: Rule = {
       return ref ? [ref] : [];
     });
     ctx.report({
-      severity: "error",
       message: `TRUNCATE ${tables.map(displayName).join(", ")} CASCADE`,
       lock: "ACCESS EXCLUSIVE",
       work: "none",

@@ -2,6 +2,8 @@
 import type { ColumnDef, Constraint } from "libpg-query";
 import type { Severity, TableRef } from "@/lib/schemas/lint";
 import { as, baseTypeName, displayName, strings, tableRef, typmods } from "../ast";
+import type { RuleId } from "../severities";
+import { ident, parenthesizedAfter } from "../sql";
 import { constraintsOf, type Rule, type RuleContext } from "./rule";
 
 interface DeclaredColumn {
@@ -38,7 +40,7 @@ function declaredColumns(ctx: RuleContext): DeclaredColumn[] {
   return out;
 }
 
-function typeRule(id: string, title: string, pick: (d: DeclaredColumn) => { severity: Severity; message: string; why: string; fix: string } | undefined): Rule {
+function typeRule(id: RuleId, title: string, pick: (d: DeclaredColumn) => { severity?: Severity; message: string; why: string; fix: string } | undefined): Rule {
   return {
     id,
     title,
@@ -47,7 +49,7 @@ function typeRule(id: string, title: string, pick: (d: DeclaredColumn) => { seve
         const hit = pick(d);
         if (!hit) continue;
         ctx.report({
-          severity: hit.severity,
+          ...(hit.severity ? { severity: hit.severity } : {}),
           message: `${displayName(d.table)}.${d.col.colname}: ${hit.message}`,
           lock: null,
           work: "none",
@@ -63,20 +65,20 @@ function typeRule(id: string, title: string, pick: (d: DeclaredColumn) => { seve
 
 const preferJsonb = typeRule("prefer-jsonb", "json column: prefer jsonb", (d) =>
   baseTypeName(d.col.typeName) === "json"
-    ? { severity: "warning", message: "json", why: "json stores the text as is: no equality operator (SELECT DISTINCT, GROUP BY, UNION fail), no GIN indexing, reparsed on every access.", fix: "Use jsonb." }
+    ? { message: "json", why: "json stores the text as is: no equality operator (SELECT DISTINCT, GROUP BY, UNION fail), no GIN indexing, reparsed on every access.", fix: "Use jsonb." }
     : undefined,
 );
 
 const preferTimestamptz = typeRule("prefer-timestamptz", "timestamp without time zone: prefer timestamptz", (d) =>
   baseTypeName(d.col.typeName) === "timestamp"
-    ? { severity: "warning", message: "timestamp without time zone", why: "The value carries no time zone: every client interprets it in its own zone, and DST changes make times ambiguous.", fix: "Use timestamptz (it stores an instant; it is displayed in the session's TimeZone)." }
+    ? { message: "timestamp without time zone", why: "The value carries no time zone: every client interprets it in its own zone, and DST changes make times ambiguous.", fix: "Use timestamptz (it stores an instant; it is displayed in the session's TimeZone)." }
     : undefined,
 );
 
 const preferText = typeRule("prefer-text", "char(n) / varchar(n): prefer text (with a CHECK if a limit matters)", (d) => {
   const type = baseTypeName(d.col.typeName);
   if (type === "bpchar") {
-    return { severity: "warning", message: "char(n)", why: "char(n) pads with spaces and compares ignoring them, surprising every client; it is no faster than text.", fix: "Use text (or varchar) and a CHECK on length if it matters." };
+    return { message: "char(n)", why: "char(n) pads with spaces and compares ignoring them, surprising every client; it is no faster than text.", fix: "Use text (or varchar) and a CHECK on length if it matters." };
   }
   if (type === "varchar" && typmods(d.col.typeName).length > 0) {
     return { severity: "info", message: `varchar(${typmods(d.col.typeName)[0]})`, why: "Shrinking the limit later rewrites the table; the limit is often a guess. Lengthening it is free.", fix: "Prefer text with a CHECK (length(col) <= n): a CHECK can be changed NOT VALID without a rewrite." };
@@ -90,7 +92,7 @@ const preferBigintId = typeRule("prefer-bigint-id", "integer key or identity col
   const type = baseTypeName(d.col.typeName);
   const key = d.inPrimaryKey || d.constraints.some((c) => c.contype === "CONSTR_PRIMARY" || c.contype === "CONSTR_IDENTITY") || type.startsWith("serial") || type === "smallserial";
   return key && SMALL_INTS.has(type)
-    ? { severity: "warning", message: `${type} key`, why: "An integer sequence runs out at 2,147,483,647; switching a busy key column to bigint later is a full rewrite of the table and of every referencing column.", fix: "Use bigint (bigint GENERATED ALWAYS AS IDENTITY)." }
+    ? { message: `${type} key`, why: "An integer sequence runs out at 2,147,483,647; switching a busy key column to bigint later is a full rewrite of the table and of every referencing column.", fix: "Use bigint (bigint GENERATED ALWAYS AS IDENTITY)." }
     : undefined;
 });
 
@@ -108,7 +110,6 @@ const identifierTooLong: Rule = {
       const bytes = Buffer.byteLength(name, "utf8");
       if (bytes <= 63) continue;
       ctx.report({
-        severity: "warning",
         message: `Identifier of ${bytes} bytes is truncated to 63: ${name.slice(0, 40)}…`,
         lock: null,
         work: "none",
@@ -130,7 +131,6 @@ const unqualifiedName: Rule = {
     const bare = tables.find((t) => !t.schema);
     if (!bare || !ctx.state.once("unqualified-name")) return;
     ctx.report({
-      severity: "info",
       message: `Unqualified name ${bare.name} (reported once per file)`,
       lock: null,
       work: "none",
@@ -141,21 +141,21 @@ const unqualifiedName: Rule = {
   },
 };
 
-function notRerunnable(ctx: RuleContext): { what: string; severity: Severity } | undefined {
+function notRerunnable(ctx: RuleContext): { what: string; severity?: Severity } | undefined {
   const node = ctx.stmt.node;
   const create = as(node, "CreateStmt");
-  if (create && !create.if_not_exists && create.relation?.relpersistence !== "t") return { what: "CREATE TABLE without IF NOT EXISTS", severity: "info" };
+  if (create && !create.if_not_exists && create.relation?.relpersistence !== "t") return { what: "CREATE TABLE without IF NOT EXISTS" };
   const idx = as(node, "IndexStmt");
   if (idx && !idx.if_not_exists) {
     // A failed concurrent build leaves an INVALID index behind with the same name.
-    return idx.concurrent ? { what: "CREATE INDEX CONCURRENTLY without IF NOT EXISTS", severity: "warning" } : { what: "CREATE INDEX without IF NOT EXISTS", severity: "info" };
+    return idx.concurrent ? { what: "CREATE INDEX CONCURRENTLY without IF NOT EXISTS", severity: "warning" } : { what: "CREATE INDEX without IF NOT EXISTS" };
   }
   const drop = as(node, "DropStmt");
-  if (drop && !drop.missing_ok && (drop.removeType === "OBJECT_TABLE" || drop.removeType === "OBJECT_INDEX")) return { what: "DROP without IF EXISTS", severity: "info" };
+  if (drop && !drop.missing_ok && (drop.removeType === "OBJECT_TABLE" || drop.removeType === "OBJECT_INDEX")) return { what: "DROP without IF EXISTS" };
   for (const c of as(node, "AlterTableStmt")?.cmds ?? []) {
     const cmd = as(c, "AlterTableCmd");
-    if (cmd?.subtype === "AT_AddColumn" && !cmd.missing_ok) return { what: "ADD COLUMN without IF NOT EXISTS", severity: "info" };
-    if (cmd?.subtype === "AT_DropColumn" && !cmd.missing_ok) return { what: "DROP COLUMN without IF EXISTS", severity: "info" };
+    if (cmd?.subtype === "AT_AddColumn" && !cmd.missing_ok) return { what: "ADD COLUMN without IF NOT EXISTS" };
+    if (cmd?.subtype === "AT_DropColumn" && !cmd.missing_ok) return { what: "DROP COLUMN without IF EXISTS" };
   }
   return undefined;
 }
@@ -168,7 +168,7 @@ const preferRobustStmts: Rule = {
     const hit = notRerunnable(ctx);
     if (!hit) return;
     ctx.report({
-      severity: hit.severity,
+      ...(hit.severity ? { severity: hit.severity } : {}),
       message: `${hit.what} outside a transaction`,
       lock: null,
       work: "none",
@@ -181,26 +181,52 @@ const preferRobustStmts: Rule = {
 
 const domainCheck: Rule = {
   id: "domain-check",
-  title: "CHECK constraints on domains are hard to change and scan every using column",
+  title: "CHECK constraints on domains are hard to change later",
   check(ctx) {
     const create = as(ctx.stmt.node, "CreateDomainStmt");
-    const alter = as(ctx.stmt.node, "AlterDomainStmt");
-    const added = alter?.subtype === "C" ? as(alter.def, "Constraint") : undefined;
-    const onCreate = constraintsOf(create?.constraints).some((c) => c.contype === "CONSTR_CHECK");
-    if (!onCreate && !(added?.contype === "CONSTR_CHECK")) return;
-    const name = strings(create?.domainname ?? alter?.typeName).join(".");
+    if (!constraintsOf(create?.constraints).some((c) => c.contype === "CONSTR_CHECK")) return;
     ctx.report({
-      severity: "warning",
-      message: `CHECK on domain ${name}`,
-      lock: added ? "SHARE" : null,
-      work: added && !added.skip_validation ? "scan" : "none",
+      message: `CHECK on domain ${strings(create?.domainname).join(".")}`,
+      lock: null,
+      work: "none",
       tables: [],
-      why: added
-        ? "ALTER DOMAIN … ADD CONSTRAINT checks every column of every table that uses the domain, locking each of them, and the linter cannot tell which tables those are."
-        : "Every table using the domain inherits the CHECK; changing it later means ALTER DOMAIN, which scans every such column, and adding a column of this type to an existing table rewrites it.",
+      why: "Every table using the domain inherits the CHECK; changing it later means ALTER DOMAIN, which scans every such column while blocking writes, and adding a column of this type to an existing table rewrites it.",
       recipe: { summary: "Put CHECK constraints on the tables (they can be added NOT VALID and validated without blocking).", steps: [] },
     });
   },
 };
 
-export const hygieneRules: Rule[] = [preferJsonb, preferTimestamptz, preferText, preferBigintId, identifierTooLong, unqualifiedName, preferRobustStmts, domainCheck];
+// ALTER DOMAIN … ADD CONSTRAINT (without NOT VALID) and SET NOT NULL check every column of every
+// table that uses the domain, holding SHARE on each (typecmds.c, validateDomainCheckConstraint).
+const domainAddCheck: Rule = {
+  id: "domain-add-check",
+  title: "ALTER DOMAIN … ADD CHECK / SET NOT NULL scans every table using the domain while blocking its writes",
+  check(ctx) {
+    const alter = as(ctx.stmt.node, "AlterDomainStmt");
+    const added = alter?.subtype === "C" ? as(alter.def, "Constraint") : undefined;
+    const setNotNull = alter?.subtype === "O";
+    if (!setNotNull && !(added?.contype === "CONSTR_CHECK" && !added.skip_validation)) return;
+    const name = strings(alter?.typeName).join(".");
+    const sqlName = strings(alter?.typeName).map(ident).join(".");
+    const conname = added?.conname ? ident(added.conname) : "<name>";
+    const body = parenthesizedAfter(ctx.stmt, ctx.source.text, "check", ctx.stmt.start) ?? "…";
+    ctx.report({
+      message: setNotNull ? `ALTER DOMAIN ${name} SET NOT NULL checks every column using it` : `CHECK added to domain ${name} is validated on every column using it`,
+      lock: "SHARE",
+      work: "scan",
+      tables: [],
+      why: "PostgreSQL checks every row of every table with a column of this domain, holding a SHARE lock on each table for the whole check: writes to all of them wait. The linter cannot tell which tables those are.",
+      recipe: {
+        summary: setNotNull ? "Check the columns with table constraints instead (NOT VALID, then VALIDATE), or run it in a quiet period." : "Add the domain CHECK NOT VALID (new values are checked at once), and validate it in a quiet period.",
+        steps: setNotNull
+          ? [{ text: "Find the columns using the domain (pg_attribute.atttypid = the domain's OID) and make each NOT NULL safely (see set-not-null)." }]
+          : [
+              { text: "Add without checking existing values:", sql: `ALTER DOMAIN ${sqlName} ADD CONSTRAINT ${conname} CHECK (${body}) NOT VALID;` },
+              { text: "Later, when writes can wait for the scan of every using table:", sql: `ALTER DOMAIN ${sqlName} VALIDATE CONSTRAINT ${conname};` },
+            ],
+      },
+    });
+  },
+};
+
+export const hygieneRules: Rule[] = [preferJsonb, preferTimestamptz, preferText, preferBigintId, identifierTooLong, unqualifiedName, preferRobustStmts, domainCheck, domainAddCheck];

@@ -3,6 +3,7 @@ import { columnTypeRules } from "./column-type";
 import { columnRules } from "./columns";
 import { constraintRules } from "./constraints";
 import { destructiveRules } from "./destructive";
+import { dynamicRules } from "./dynamic";
 import { hygieneRules } from "./hygiene";
 import { indexRules } from "./indexes";
 import { notNullRules } from "./not-null";
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   ...tableRules,
   backfillInDdlTx,
   ...timeoutRules,
+  ...dynamicRules,
   ...hygieneRules,
 ];
 

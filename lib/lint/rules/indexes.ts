@@ -30,7 +30,6 @@ const indexNotConcurrent: Rule = {
     if (!idx || idx.concurrent || !table || !idx.relation?.inh || ctx.state.isCreated(table)) return;
     const rewritten = insertAfterKeyword(ctx.stmt, ctx.source.text, "index", "CONCURRENTLY");
     ctx.report({
-      severity: "error",
       message: `CREATE INDEX on ${displayName(table)} without CONCURRENTLY`,
       lock: "SHARE",
       work: "build",
@@ -65,7 +64,6 @@ const concurrentInTx: Rule = {
     if (!what) return;
     const tables = [tableRef(as(node, "IndexStmt")?.relation ?? as(node, "ReindexStmt")?.relation ?? alter?.relation)].flatMap((t) => (t ? [t] : []));
     ctx.report({
-      severity: "error",
       message: `${what} inside a transaction block`,
       lock: null,
       work: "none",
@@ -94,7 +92,6 @@ const dropIndexNotConcurrent: Rule = {
     });
     if (indexes.length === 0) return;
     ctx.report({
-      severity: "warning",
       message: `DROP INDEX ${indexes.map(displayName).join(", ")} without CONCURRENTLY`,
       lock: "ACCESS EXCLUSIVE",
       work: "none",
@@ -126,7 +123,6 @@ const reindexNotConcurrent: Rule = {
     const name = target ? qualified(target) : ident(reindex.name ?? "");
     const canConcurrently = ctx.version >= 120000;
     ctx.report({
-      severity: "error",
       message: `REINDEX ${kindWord} ${target ? displayName(target) : (reindex.name ?? "")} without CONCURRENTLY`,
       lock: "ACCESS EXCLUSIVE",
       work: "build",
@@ -164,7 +160,6 @@ const concurrentIndexPg14Bug: Rule = {
     if (!idx?.concurrent && !isConcurrentReindex(ctx)) return;
     const table = tableRef(idx?.relation ?? as(ctx.stmt.node, "ReindexStmt")?.relation);
     ctx.report({
-      severity: "warning",
       message: "CONCURRENTLY build on PostgreSQL 14.0–14.3",
       lock: "SHARE UPDATE EXCLUSIVE",
       work: "build",
@@ -190,7 +185,6 @@ const indexTooManyColumns: Rule = {
     if (!idx || n <= 3) return;
     const table = tableRef(idx.relation);
     ctx.report({
-      severity: "info",
       message: `Index on ${table ? displayName(table) : "?"} has ${n} key columns`,
       lock: null,
       work: "none",

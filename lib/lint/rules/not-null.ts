@@ -54,7 +54,6 @@ const setNotNull: Rule = {
     for (const { table, column, at } of columns) {
       if (ctx.version >= 120000 && ctx.state.hasValidNotNull(table, column)) continue;
       ctx.report({
-        severity: "error",
         message: `SET NOT NULL on ${displayName(table)}.${column} scans the table`,
         lock: "ACCESS EXCLUSIVE",
         work: "scan",

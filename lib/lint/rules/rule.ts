@@ -2,13 +2,15 @@ import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node } from 
 import type { LockLevel, Recipe, Severity, TableRef, Work } from "@/lib/schemas/lint";
 import { as, tableRef } from "../ast";
 import type { LockUse } from "../locks";
+import type { RuleId } from "../severities";
 import type { Statement } from "../parse";
 import type { Source } from "../source";
 import type { FileState } from "../state";
 import type { Transaction, TransactionProblem } from "../transactions";
 
 export interface Report {
-  severity: Severity;
+  /** Only where this finding is less (or more) certain than the rule's default (see severities.ts). */
+  severity?: Severity;
   message: string;
   lock: LockLevel | null;
   work: Work;
@@ -36,7 +38,7 @@ export interface RuleContext {
 }
 
 export interface Rule {
-  id: string;
+  id: RuleId;
   /** One line for rule lists (CLI --rules, docs). */
   title: string;
   check(ctx: RuleContext): void;

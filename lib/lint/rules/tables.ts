@@ -1,5 +1,5 @@
 import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
-import { as, displayName, strings, tableRef } from "../ast";
+import { as, displayName, findAll, strings, tableRef } from "../ast";
 import { optionOn } from "../options";
 import { lockTimeoutStep, NO_TRANSACTION_MODE } from "../recipes";
 import { clauseText, ident, qualified } from "../sql";
@@ -15,7 +15,7 @@ const detachNotConcurrent: Rule = {
       if (!part || part.concurrent || !child) continue;
       const canConcurrently = ctx.version >= 140000;
       ctx.report({
-        severity: canConcurrently ? "error" : "warning",
+        ...(canConcurrently ? {} : { severity: "warning" as const }),
         message: `DETACH PARTITION ${displayName(child)} from ${displayName(table)} without CONCURRENTLY`,
         lock: "ACCESS EXCLUSIVE",
         work: "none",
@@ -58,7 +58,6 @@ const attachWithoutCheck: Rule = {
         { text: "Drop the now redundant CHECK.", sql: `ALTER TABLE ${c} DROP CONSTRAINT ${name};` },
       ];
       ctx.report({
-        severity: "warning",
         message: `ATTACH PARTITION ${displayName(child)} scans it to check the partition bound`,
         lock: "ACCESS EXCLUSIVE",
         work: "scan",
@@ -123,7 +122,6 @@ const tableRewrite: Rule = {
   check(ctx) {
     for (const r of rewrites(ctx)) {
       ctx.report({
-        severity: "error",
         message: `${r.what} rewrites the table`,
         lock: "ACCESS EXCLUSIVE",
         work: "rewrite",
@@ -143,7 +141,6 @@ const refreshMatview: Rule = {
     const view = tableRef(refresh?.relation);
     if (!refresh || refresh.concurrent || !view || ctx.state.isCreated(view) || refresh.skipData) return;
     ctx.report({
-      severity: "warning",
       message: `REFRESH MATERIALIZED VIEW ${displayName(view)} without CONCURRENTLY`,
       lock: "ACCESS EXCLUSIVE",
       work: "rewrite",
@@ -182,7 +179,6 @@ const enumAddValue: Rule = {
     } else if (!e.newValNeighbor) {
       ctx.report({
         ...base,
-        severity: "warning",
         message: `ALTER TYPE ${type} ADD VALUE '${e.newVal}' without BEFORE/AFTER`,
         why: `Enum values sort in declaration order (ORDER BY, <, >, ranges). Appending puts '${e.newVal}' after every existing value, which is often not the intended order and cannot be changed later without recreating the type.${ctx.inBlock ? " Also, inside a transaction the new value cannot be used until that transaction commits." : ""}`,
         recipe: { summary: "Say where the value goes.", steps: [{ text: "Add BEFORE 'x' or AFTER 'y' (even when appending, write AFTER the current last value to make the intent explicit)." }] },
@@ -199,4 +195,31 @@ const enumAddValue: Rule = {
   },
 };
 
-export const tableRules: Rule[] = [detachNotConcurrent, attachWithoutCheck, tableRewrite, refreshMatview, enumAddValue];
+// PostgreSQL 12+ lets ADD VALUE run in a transaction block, but the new label cannot be used
+// before that transaction commits: "unsafe use of new value … of enum type" (SQLSTATE 55P04).
+const enumValueUsedInTx: Rule = {
+  id: "enum-value-used-in-tx",
+  title: "A value added to an enum is used in the same transaction",
+  check(ctx) {
+    if (!ctx.inBlock || as(ctx.stmt.node, "AlterEnumStmt")) return;
+    const added = ctx.state.enumValuesAddedIn(ctx.tx);
+    if (added.length === 0) return;
+    const literals = new Set(findAll(ctx.stmt.node, "A_Const").flatMap((c) => (c.sval?.sval !== undefined ? [c.sval.sval] : [])));
+    for (const a of added) {
+      if (!literals.has(a.value)) continue;
+      ctx.report({
+        message: `'${a.value}' is used in the transaction that added it to ${a.type} (statement ${a.statement})`,
+        lock: null,
+        work: "none",
+        tables: ctx.locks.map((u) => u.table),
+        why: `A value added with ALTER TYPE … ADD VALUE cannot be used until the transaction that added it commits: PostgreSQL stops this statement with "unsafe use of new value '${a.value}' of enum type ${a.type}" and the whole migration rolls back.`,
+        recipe: {
+          summary: "Commit the ADD VALUE first: use the value in a later transaction or migration.",
+          steps: [{ text: "Move the ADD VALUE to its own migration (or COMMIT right after it), and keep the statements that use the value in the next one." }],
+        },
+      });
+    }
+  },
+};
+
+export const tableRules: Rule[] = [detachNotConcurrent, attachWithoutCheck, tableRewrite, refreshMatview, enumAddValue, enumValueUsedInTx];

@@ -15,7 +15,6 @@ const missingLockTimeout: Rule = {
     if (uses.length === 0) return;
     const lock = uses.map((u) => u.lock).reduce<LockLevel>(stronger, "SHARE");
     ctx.report({
-      severity: "warning",
       message: `${lock} on ${uses.map((u) => displayName(u.table)).join(", ")} without a lock_timeout`,
       lock,
       work: "none",
@@ -40,7 +39,6 @@ const transactionNesting: Rule = {
     for (const p of ctx.txProblems) {
       if (p.statement !== ctx.stmt) continue;
       ctx.report({
-        severity: "warning",
         message: p.message,
         lock: null,
         work: "none",

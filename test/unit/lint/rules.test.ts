@@ -174,6 +174,9 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
   "backfill-in-ddl-tx": {
     fires: [["BEGIN; ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 1 WHERE id < 100; COMMIT;"], ["UPDATE t SET c = 0;"], ["DELETE FROM t;"]],
     nearMiss: [
+      // Alembic ends every migration with this one-row update, inside the migration's transaction.
+      ["ALTER TABLE t ADD COLUMN c int; UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';", TX],
+      ["BEGIN; ALTER TABLE t ADD COLUMN c int; DELETE FROM schema_migrations; INSERT INTO schema_migrations (version, dirty) VALUES (3, false); COMMIT;"],
       ["UPDATE t SET c = 0 WHERE id BETWEEN 1 AND 1000;"],
       ["BEGIN; ALTER TABLE t ADD COLUMN c int; COMMIT; UPDATE t SET c = 1 WHERE id < 100;"],
       ["CREATE TABLE t (c int); UPDATE t SET c = 0;"],
@@ -183,6 +186,21 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
   "enum-add-value": {
     fires: [["ALTER TYPE mood ADD VALUE 'meh';"], ["BEGIN; ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'; COMMIT;", PG(110000)]],
     nearMiss: [["ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok';"], ["ALTER TYPE mood RENAME VALUE 'a' TO 'b';"]],
+  },
+  "enum-value-used-in-tx": {
+    fires: [
+      ["BEGIN; ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'; UPDATE t SET m = 'meh' WHERE id = 1; COMMIT;"],
+      ["ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'; ALTER TABLE t ALTER COLUMN m SET DEFAULT 'meh';", TX],
+    ],
+    nearMiss: [
+      ["BEGIN; ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'; COMMIT; UPDATE t SET m = 'meh' WHERE id = 1;"],
+      ["ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'; UPDATE t SET m = 'meh' WHERE id = 1;"],
+      ["BEGIN; ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'; UPDATE t SET m = 'ok' WHERE id = 1; COMMIT;"],
+    ],
+  },
+  "dynamic-sql": {
+    fires: [["DO $$ BEGIN ALTER TABLE t ADD COLUMN c int; END $$;"], ["CALL add_partitions(2025);"]],
+    nearMiss: [["CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;"], ["SELECT f();"]],
   },
   "transaction-nesting": {
     fires: [["BEGIN; BEGIN; SELECT 1; COMMIT;"], ["SELECT 1; COMMIT;"], ["BEGIN; CREATE TABLE a (i int);"], ["BEGIN; SELECT 1; COMMIT;", TX]],
@@ -205,8 +223,12 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
     nearMiss: [["CREATE TABLE IF NOT EXISTS a (i int);"], ["CREATE TABLE a (i int);", TX], ["CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c);"]],
   },
   "domain-check": {
-    fires: [["CREATE DOMAIN positive AS int CHECK (VALUE > 0);"], ["ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0);"]],
-    nearMiss: [["CREATE DOMAIN label AS text NOT NULL;"]],
+    fires: [["CREATE DOMAIN positive AS int CHECK (VALUE > 0);"]],
+    nearMiss: [["CREATE DOMAIN label AS text NOT NULL;"], ["ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0);"]],
+  },
+  "domain-add-check": {
+    fires: [["ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0);"], ["ALTER DOMAIN label SET NOT NULL;"]],
+    nearMiss: [["ALTER DOMAIN positive ADD CONSTRAINT p CHECK (VALUE > 0) NOT VALID;"], ["ALTER DOMAIN label DROP NOT NULL;"], ["CREATE DOMAIN positive AS int CHECK (VALUE > 0);"]],
   },
   "concurrent-index-pg14-bug": {
     fires: [["CREATE INDEX CONCURRENTLY i ON t (c);", PG(140002)], ["REINDEX INDEX CONCURRENTLY i;", PG(140000)]],
