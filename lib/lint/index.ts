@@ -1,15 +1,19 @@
 // The migration linter: lintSql(sql, options) → findings, per statement, with lock level,
-// work, tables, why and a safe recipe. Pure (no database); the route adds the blast radius.
-// Not `server-only`: the CLI (tsx) runs it too. It must never be imported by browser code,
-// since libpg-query is a WASM module loaded from node_modules (serverExternalPackages).
-import type { Finding, LintResult, Severity, TouchedTable } from "@/lib/schemas/lint";
+// work, tables, why and a safe recipe. Pure (no database; facts the catalog knows come in
+// through options.facts, as plain data, so the call can cross a worker boundary); the route
+// adds the blast radius. Not `server-only`: the CLI (tsx) runs it too. It must never be
+// imported by browser code, since libpg-query is a WASM module loaded from node_modules.
+import type { Finding, LintFacts, LintResult, Severity, TableRef, TouchedTable } from "@/lib/schemas/lint";
 import { displayName } from "./ast";
+import { readDirectives } from "./directives";
+import { applyIgnores, parseErrorFinding, psqlFindings } from "./file-findings";
 import { locksOf, stronger } from "./locks";
-import { parseSql, type ParseFailure } from "./parse";
+import { ensureParser, parseSql } from "./parse";
+import { stripPsql } from "./psql";
 import { RULES } from "./rules";
 import type { Report, RuleContext } from "./rules/rule";
-import { excerptOf, type Source } from "./source";
 import { defaultSeverity, SEVERITY_RANK } from "./severities";
+import { excerptOf, type Source } from "./source";
 import { FileState } from "./state";
 import { transactionsOf } from "./transactions";
 
@@ -22,22 +26,23 @@ export interface LintOptions {
   rules?: Record<string, Severity | "off">;
   /** Leave out findings below this severity. */
   minSeverity?: Severity;
+  /** What earlier migrations left in the database: from the catalog, or asserted (--assume-validated-check). */
+  facts?: LintFacts;
 }
 
 export const DEFAULT_SERVER_VERSION_NUM = 180000;
 
-
 export async function lintSql(sql: string, options: LintOptions = {}): Promise<LintResult> {
   const version = options.serverVersionNum ?? DEFAULT_SERVER_VERSION_NUM;
-  const parsed = await parseSql(sql);
-  if (!parsed.ok) {
-    return { findings: [parseErrorFinding(parsed.source, parsed.error)], statementCount: 0, serverVersionNum: version, tables: [] };
-  }
-  const { source, statements } = parsed.file;
+  await ensureParser();
+  const script = stripPsql(sql);
+  const { source, statements, error } = await parseSql(script.text);
+  const directives = readDirectives(source, statements, error?.offset);
   const txs = transactionsOf(statements, options.assumeInTransaction === true);
-  const state = new FileState();
+  const state = new FileState(options.facts, directives.assumedChecks);
   const findings: Finding[] = [];
   const touched = new Map<string, TouchedTable>();
+  const asked = { tables: new Map<string, TableRef>(), types: new Set<string>() };
 
   for (const stmt of statements) {
     const tx = txs.of[stmt.index - 1];
@@ -55,6 +60,10 @@ export async function lintSql(sql: string, options: LintOptions = {}): Promise<L
         locks,
         txProblems: txs.problems,
         report: (r: Report) => findings.push(toFinding(rule.id, r, stmt.index, excerpt, source, stmt)),
+        ask: (q) => {
+          if ("table" in q) asked.tables.set(displayName(q.table), q.table);
+          else asked.types.add(q.type);
+        },
       };
       rule.check(ctx);
     }
@@ -66,14 +75,26 @@ export async function lintSql(sql: string, options: LintOptions = {}): Promise<L
     }
     state.apply(stmt, tx, locks);
   }
+  if (error) findings.push(parseErrorFinding(source, error, statements.length));
+  findings.push(...psqlFindings(source, script, statements));
 
-  const kept = withSeverities(findings, options);
-  kept.sort((a, b) => a.statement - b.statement || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.line - b.line || a.column - b.column);
-  return { findings: kept, statementCount: statements.length, serverVersionNum: version, tables: [...touched.values()] };
+  const { kept, ignored } = applyIgnores(findings, directives, source);
+  return {
+    findings: withSeverities(kept, options).sort(byPosition),
+    statementCount: statements.length,
+    serverVersionNum: version,
+    tables: [...touched.values()],
+    ignored: withSeverities(ignored, options).sort(byPosition),
+    catalogQuestions: { tables: [...asked.tables.values()], types: [...asked.types] },
+  };
+}
+
+function byPosition(a: Finding, b: Finding): number {
+  return a.statement - b.statement || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.line - b.line || a.column - b.column;
 }
 
 /** Configured severities win over a rule's own; "off" and findings below minSeverity are dropped. */
-function withSeverities(findings: Finding[], options: LintOptions): Finding[] {
+function withSeverities<F extends Finding>(findings: F[], options: LintOptions): F[] {
   const min = SEVERITY_RANK[options.minSeverity ?? "info"];
   return findings.flatMap((f) => {
     const configured = options.rules?.[f.rule];
@@ -87,23 +108,6 @@ function toFinding(rule: string, r: Report, statement: number, excerpt: string, 
   const { at, ...rest } = r;
   const pos = at !== undefined && at >= 0 ? source.position(source.fromByte(at)) : { line: stmt.line, column: stmt.column };
   return { rule, statement, line: pos.line, column: pos.column, excerpt, ...rest, severity: rest.severity ?? defaultSeverity(rule) };
-}
-
-function parseErrorFinding(source: Source, error: ParseFailure): Finding {
-  return {
-    rule: "parse-error",
-    severity: "error",
-    statement: error.statement,
-    line: error.line,
-    column: error.column,
-    excerpt: excerptOf(source.lineText(error.line)),
-    message: `Syntax error at line ${error.line}, column ${error.column}: ${error.message}`,
-    lock: null,
-    work: "none",
-    tables: [],
-    why: "PostgreSQL's parser rejects this SQL, so the migration would fail at this statement (and the linter cannot check the rest of the file).",
-    recipe: null,
-  };
 }
 
 export { RULES } from "./rules";

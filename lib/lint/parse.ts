@@ -54,21 +54,41 @@ export interface ParseFailure {
   statement: number;
 }
 
-export type ParseOutcome = { ok: true; file: ParsedFile } | { ok: false; error: ParseFailure; source: Source };
+export interface ParseOutcome {
+  source: Source;
+  /** Every statement when the file parses; otherwise the statements before the one that fails. */
+  statements: Statement[];
+  error?: ParseFailure;
+}
 
 export async function parseSql(sql: string): Promise<ParseOutcome> {
   await ensureParser();
   const source = new Source(sql);
-  let stmts: RawStmt[];
   try {
-    stmts = parseSync(sql).stmts ?? [];
+    return { source, statements: statementsOf(source, parseSync(sql).stmts ?? []) };
   } catch (err) {
     // The parser refuses input with no statement at all ("Query cannot be empty"); that is a clean file.
-    if (isBlank(sql)) return { ok: true, file: { source, statements: [] } };
-    return { ok: false, error: parseFailure(source, err), source };
+    if (isBlank(sql)) return { source, statements: [] };
+    const failure = parseFailure(source, err);
+    // What comes before the failing statement is still worth checking: parse up to the last
+    // top-level semicolon before the error (the lexer knows strings, comments, dollar quotes).
+    const cut = lastSemicolonBefore(source, failure.offset);
+    let statements: Statement[] = [];
+    if (cut > 0) {
+      try {
+        statements = statementsOf(source, parseSync(sql.slice(0, cut)).stmts ?? [], cut);
+      } catch {
+        statements = []; // e.g. a semicolon inside BEGIN ATOMIC … END: give up on the prefix
+      }
+    }
+    return { source, statements, error: { ...failure, statement: statements.length > 0 ? statements.length + 1 : failure.statement } };
   }
+}
+
+function statementsOf(source: Source, stmts: RawStmt[], limitUnits = source.text.length): Statement[] {
+  const sql = source.text;
   const statements: Statement[] = [];
-  const totalBytes = Buffer.byteLength(sql, "utf8");
+  const totalBytes = Buffer.byteLength(sql.slice(0, limitUnits), "utf8");
   for (const raw of stmts) {
     if (!raw.stmt) continue;
     // Both fields are left out when zero; a zero length means "to the end of the input".
@@ -89,7 +109,21 @@ export async function parseSql(sql: string): Promise<ParseOutcome> {
       tokens: () => (tokens ??= scanStatement(source, byteStart, sql.slice(start, end))),
     });
   }
-  return { ok: true, file: { source, statements } };
+  return statements;
+}
+
+/** UTF-16 index just after the last top-level `;` before `offset` (0 when there is none). */
+function lastSemicolonBefore(source: Source, offset: number): number {
+  let tokens: ReturnType<typeof scanSync>["tokens"];
+  try {
+    // Only the text before the error: an unterminated quote after it would fail the lexer.
+    tokens = scanSync(source.text.slice(0, offset)).tokens;
+  } catch {
+    return 0;
+  }
+  let cut = 0;
+  for (const t of tokens ?? []) if (t.text === ";") cut = source.fromByte(t.end);
+  return cut;
 }
 
 function scanStatement(source: Source, byteStart: number, text: string): Token[] {

@@ -65,7 +65,7 @@ export const RULE_DEFAULTS = {
   "domain-add-check": { severity: "error" },
   "parse-error": { severity: "error" },
   "psql-meta-command": { severity: "info" },
-  "ignore-comment": { severity: "warning" },
+  "lint-comment": { severity: "warning", lower: "info for an ignore that matches no finding" },
 } as const satisfies Record<string, RuleDefault>;
 
 export type RuleId = keyof typeof RULE_DEFAULTS;
@@ -74,7 +74,7 @@ export type RuleId = keyof typeof RULE_DEFAULTS;
 export const FILE_RULES: readonly { id: RuleId; title: string }[] = [
   { id: "parse-error", title: "SQL that PostgreSQL's parser rejects (statements before it are still checked)" },
   { id: "psql-meta-command", title: "psql meta-commands (\\set, \\connect …) are skipped, not checked" },
-  { id: "ignore-comment", title: "A pgwarden-lint-ignore comment without a reason, with an unknown rule, or that ignores nothing" },
+  { id: "lint-comment", title: "A pgwarden-lint comment that cannot apply: an ignore without a reason, an unknown rule, an ignore that matches nothing, a malformed assume" },
 ];
 
 export function isRuleId(id: string): id is RuleId {

@@ -1,19 +1,19 @@
 // What the file has done so far, as each statement is linted: tables and indexes it created
-// (exempt from most rules: nobody else uses them yet), lock_timeout in effect, CHECK constraints
-// that can stand in for a NOT NULL scan, and ACCESS EXCLUSIVE locks held in each transaction.
-import type { Node } from "libpg-query";
-import type { TableRef } from "@/lib/schemas/lint";
-import { as, constValue, refFromNames, strings, tableRef } from "./ast";
+// (exempt from most rules: nobody else uses them yet), lock_timeout and TimeZone in effect,
+// ACCESS EXCLUSIVE locks held in each transaction, and — through Knowledge — the constraints,
+// columns and types of existing tables, seeded with the facts given to the linter.
+import type { AlterTableCmd, Node } from "libpg-query";
+import type { LintFacts, TableRef } from "@/lib/schemas/lint";
+import { as, constValue, findAll, refFromNames, strings, tableRef } from "./ast";
+import type { AssumedCheck } from "./directives";
+import { Knowledge } from "./knowledge";
 import type { LockUse } from "./locks";
 import type { Statement } from "./parse";
 import type { Transaction } from "./transactions";
+import { typeSpecOf } from "./type-change";
 
-interface CheckConstraint {
-  /** Set when the constraint proves `column IS NOT NULL` (CHECK (c IS NOT NULL) or NOT NULL c). */
-  notNullColumn?: string;
-  valid: boolean;
-  tx: number;
-}
+/** Zones whose UTC offset is always zero: with them timestamp ↔ timestamptz needs no rewrite (PG 12+). */
+const UTC_ZONES = new Set(["utc", "etc/utc", "gmt", "etc/gmt", "universal", "etc/universal", "zulu", "etc/zulu", "uct", "etc/uct", "z", "0"]);
 
 function isOff(value: string | number | undefined): boolean {
   if (value === undefined) return true;
@@ -23,6 +23,16 @@ function isOff(value: string | number | undefined): boolean {
 /** PostgreSQL's default name for a one-column CHECK: <table>_<column>_check. */
 export function defaultCheckName(table: string, column: string | undefined): string {
   return column ? `${table}_${column}_check` : `${table}_check`;
+}
+
+/** Columns an expression refers to by bare name (CHECK bodies, index expressions). */
+export function columnsIn(expr: unknown): string[] {
+  const out = new Set<string>();
+  for (const ref of findAll(expr, "ColumnRef")) {
+    const fields = strings(ref.fields);
+    if (fields.length === 1 && fields[0]) out.add(fields[0]);
+  }
+  return [...out];
 }
 
 /** The column a CHECK expression `col IS NOT NULL` tests, if that is all it tests. */
@@ -36,13 +46,17 @@ export function notNullCheckColumn(expr: Node | undefined): string | undefined {
 export class FileState {
   readonly #created = new Map<string, Set<string>>();
   readonly #createdIndexes = new Set<string>();
-  readonly #domainsWithChecks = new Set<string>();
-  readonly #checks = new Map<string, CheckConstraint>();
+  readonly knowledge: Knowledge;
   readonly #exclusiveByTx = new Map<number, Statement[]>();
   readonly #once = new Set<string>();
   readonly #enumValuesByTx = new Map<number, { type: string; value: string; statement: number }[]>();
   #sessionLockTimeout = false;
   #localLockTimeoutTx: number | undefined;
+  #utc = false;
+
+  constructor(facts?: LintFacts, assumed: AssumedCheck[] = []) {
+    this.knowledge = new Knowledge(facts, assumed);
+  }
 
   /** Created earlier in this file (an unqualified name matches any schema, and vice versa). */
   isCreated(ref: TableRef | undefined): boolean {
@@ -62,30 +76,17 @@ export class FileState {
   }
 
   isDomainWithChecks(name: string): boolean {
-    return this.#domainsWithChecks.has(name);
+    const t = this.knowledge.type(name);
+    return t?.kind === "domain" && t.hasChecks;
   }
 
   lockTimeoutActive(tx: Transaction): boolean {
     return this.#sessionLockTimeout || this.#localLockTimeoutTx === tx.id;
   }
 
-  /** A valid constraint proves table.column IS NOT NULL, so SET NOT NULL skips its scan (PG 12+). */
-  hasValidNotNull(table: TableRef, column: string): boolean {
-    for (const [key, c] of this.#checks) {
-      if (key.startsWith(`${table.name}\u0000`) && c.valid && c.notNullColumn === column) return true;
-    }
-    return false;
-  }
-
-  hasValidCheck(table: TableRef): boolean {
-    for (const [key, c] of this.#checks) if (key.startsWith(`${table.name}\u0000`) && c.valid) return true;
-    return false;
-  }
-
-  /** The transaction in which constraint `name` of `table` was added NOT VALID, if it was. */
-  notValidAddedIn(table: TableRef, name: string): number | undefined {
-    const c = this.#checks.get(`${table.name}\u0000${name}`);
-    return c && !c.valid ? c.tx : undefined;
+  /** An earlier SET TimeZone / SET TIME ZONE chose a zone with a zero UTC offset. */
+  timeZoneIsUtc(): boolean {
+    return this.#utc;
   }
 
   /** Earlier statements of `tx` that took ACCESS EXCLUSIVE on a table that existed before the file. */
@@ -122,13 +123,19 @@ export class FileState {
       this.#addCreated({ name: rename.newname });
     }
 
-    const domain = as(node, "CreateDomainStmt");
-    if (domain && (domain.constraints ?? []).some((c) => as(c, "Constraint")?.contype === "CONSTR_CHECK")) {
-      this.#domainsWithChecks.add(refFromNames(strings(domain.domainname))?.name ?? "");
+    this.#applyTypes(node);
+    if (index?.relation && !this.isCreated(tableRef(index.relation))) {
+      const cols = (index.indexParams ?? []).flatMap((p) => {
+        const e = as(p, "IndexElem");
+        return e?.name ? [e.name] : columnsIn(e?.expr);
+      });
+      const included = (index.indexIncludingParams ?? []).flatMap((p) => as(p, "IndexElem")?.name ?? []);
+      this.knowledge.noteUse(tableRef(index.relation) ?? { name: "" }, [...new Set([...cols, ...included, ...columnsIn(index.whereClause)])], "indexes");
     }
-    const alterDomain = as(node, "AlterDomainStmt");
-    if (alterDomain?.subtype === "C" && as(alterDomain.def, "Constraint")?.contype === "CONSTR_CHECK") {
-      this.#domainsWithChecks.add(refFromNames(strings(alterDomain.typeName))?.name ?? "");
+    const partitioned = tableRef(create?.relation);
+    if (create?.partspec && partitioned) {
+      const key = (create.partspec.partParams ?? []).flatMap((p) => (as(p, "PartitionElem")?.name ? [as(p, "PartitionElem")?.name ?? ""] : []));
+      this.knowledge.setPartitionKey(partitioned, key);
     }
 
     const addValue = as(node, "AlterEnumStmt");
@@ -152,23 +159,76 @@ export class FileState {
     this.#created.set(ref.name, schemas);
   }
 
+  #applyTypes(node: Node) {
+    const domain = as(node, "CreateDomainStmt");
+    if (domain) {
+      const name = refFromNames(strings(domain.domainname))?.name ?? "";
+      const hasChecks = (domain.constraints ?? []).some((c) => as(c, "Constraint")?.contype === "CONSTR_CHECK");
+      this.knowledge.addType({ name, kind: "domain", base: typeSpecOf(domain.typeName), hasChecks });
+    }
+    const alterDomain = as(node, "AlterDomainStmt");
+    if (alterDomain?.subtype === "C" && as(alterDomain.def, "Constraint")?.contype === "CONSTR_CHECK") {
+      const name = refFromNames(strings(alterDomain.typeName))?.name ?? "";
+      const known = this.knowledge.type(name);
+      this.knowledge.addType({ ...(known ?? { name, kind: "domain" }), hasChecks: true });
+    }
+    const enumType = as(node, "CreateEnumStmt");
+    if (enumType) this.knowledge.addType({ name: refFromNames(strings(enumType.typeName))?.name ?? "", kind: "enum", hasChecks: false });
+  }
+
   #applyAlter(cmds: Node[], table: TableRef, tx: Transaction) {
     for (const c of cmds) {
       const cmd = as(c, "AlterTableCmd");
-      if (cmd?.subtype === "AT_AddConstraint") {
+      if (cmd) this.#applyAlterCmd(cmd, table, tx);
+    }
+  }
+
+  #applyAlterCmd(cmd: AlterTableCmd, table: TableRef, tx: Transaction) {
+    const k = this.knowledge;
+    const column = cmd.name ?? "";
+    switch (cmd.subtype) {
+      case "AT_AddConstraint": {
         const con = as(cmd.def, "Constraint");
-        if (con?.contype !== "CONSTR_CHECK" && con?.contype !== "CONSTR_NOTNULL" && con?.contype !== "CONSTR_FOREIGN") continue;
-        const column = con.contype === "CONSTR_CHECK" ? notNullCheckColumn(con.raw_expr) : con.contype === "CONSTR_NOTNULL" ? strings(con.keys)[0] : undefined;
-        const name = con.conname ?? (con.contype === "CONSTR_FOREIGN" ? `${table.name}_${strings(con.fk_attrs).join("_")}_fkey` : defaultCheckName(table.name, column));
-        this.#checks.set(`${table.name}\u0000${name}`, {
-          ...(column && con.contype !== "CONSTR_FOREIGN" ? { notNullColumn: column } : {}),
-          valid: !con.skip_validation,
-          tx: tx.id,
-        });
-      } else if (cmd?.subtype === "AT_ValidateConstraint" && cmd.name) {
-        const c = this.#checks.get(`${table.name}\u0000${cmd.name}`);
-        if (c) c.valid = true;
+        if (con?.contype === "CONSTR_UNIQUE" || con?.contype === "CONSTR_PRIMARY") k.noteUse(table, strings(con.keys), "indexes");
+        if (con?.contype !== "CONSTR_CHECK" && con?.contype !== "CONSTR_NOTNULL" && con?.contype !== "CONSTR_FOREIGN") return;
+        const notNullOf = con.contype === "CONSTR_CHECK" ? notNullCheckColumn(con.raw_expr) : con.contype === "CONSTR_NOTNULL" ? strings(con.keys)[0] : undefined;
+        const name = con.conname ?? (con.contype === "CONSTR_FOREIGN" ? `${table.name}_${strings(con.fk_attrs).join("_")}_fkey` : defaultCheckName(table.name, notNullOf));
+        const columns = con.contype === "CONSTR_CHECK" ? columnsIn(con.raw_expr) : [];
+        k.addCheck({ table, name, columns, ...(notNullOf && con.contype !== "CONSTR_FOREIGN" ? { notNullOf } : {}), valid: !con.skip_validation, tx: tx.id, source: "file" });
+        return;
       }
+      case "AT_ValidateConstraint":
+        if (column) k.validate(table, column);
+        return;
+      case "AT_AddColumn": {
+        const col = as(cmd.def, "ColumnDef");
+        const cons = (col?.constraints ?? []).map((n) => as(n, "Constraint")?.contype);
+        if (!col?.colname) return;
+        k.setColumn({
+          table,
+          column: col.colname,
+          type: typeSpecOf(col.typeName),
+          notNull: cons.includes("CONSTR_NOTNULL") || cons.includes("CONSTR_PRIMARY"),
+          indexes: cons.filter((x) => x === "CONSTR_UNIQUE" || x === "CONSTR_PRIMARY").length,
+          checks: cons.filter((x) => x === "CONSTR_CHECK").length,
+          source: "file",
+        });
+        return;
+      }
+      case "AT_AlterColumnType": {
+        const known = k.column(table, column);
+        const col = as(cmd.def, "ColumnDef");
+        if (known && col) k.setColumn({ ...known, type: typeSpecOf(col.typeName) });
+        return;
+      }
+      case "AT_SetNotNull":
+      case "AT_DropNotNull": {
+        const known = k.column(table, column);
+        k.setColumn({ ...(known ?? { table, column, source: "file" as const }), notNull: cmd.subtype === "AT_SetNotNull" });
+        return;
+      }
+      default:
+        return;
     }
   }
 
@@ -176,6 +236,7 @@ export class FileState {
     const set = as(node, "VariableSetStmt");
     if (set) {
       if (set.kind === "VAR_RESET_ALL") this.#sessionLockTimeout = false;
+      if (set.name === "timezone") this.#utc = set.kind === "VAR_SET_VALUE" && UTC_ZONES.has(String(constValue(set.args?.[0]) ?? "").toLowerCase());
       if (set.name !== "lock_timeout") return;
       const on = set.kind === "VAR_SET_VALUE" && !isOff(constValue(set.args?.[0]));
       this.#setLockTimeout(on, set.is_local === true, tx);

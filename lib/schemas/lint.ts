@@ -31,6 +31,56 @@ export type Work = z.infer<typeof Work>;
 export const TableRef = z.object({ schema: z.string().optional(), name: z.string() });
 export type TableRef = z.infer<typeof TableRef>;
 
+/** A column type: pg_type.typname ("varchar", "int4", "timestamptz", "citext") and atttypmod (-1: none). */
+export const TypeSpec = z.object({ name: z.string(), typmod: z.number().int(), array: z.boolean() });
+export type TypeSpec = z.infer<typeof TypeSpec>;
+
+/**
+ * Facts about the database that earlier migrations created and the file cannot show: read from
+ * the catalog when the linter runs for a server, or asserted by the user (--assume-validated-check,
+ * an inline note). Plain data: it crosses the worker boundary with the SQL.
+ */
+export const LintFacts = z.object({
+  /** Existing columns of the tables the file asked about. */
+  columns: z
+    .array(
+      z.object({
+        table: TableRef,
+        column: z.string(),
+        type: TypeSpec,
+        /** A validated NOT NULL (on 18, a NOT VALID not-null constraint does not count). */
+        notNull: z.boolean(),
+        /** Indexes that use the column (key, INCLUDE, expression or predicate). */
+        indexes: z.number().int().min(0),
+        /** CHECK constraints that use the column. */
+        checks: z.number().int().min(0),
+      }),
+    )
+    .optional(),
+  /** Validated CHECK constraints. */
+  checks: z
+    .array(
+      z.object({
+        table: TableRef,
+        name: z.string(),
+        columns: z.array(z.string()),
+        /** Set when the CHECK is exactly `column IS NOT NULL` (or, when assumed, proves it). */
+        notNullOf: z.string().optional(),
+        source: z.enum(["catalog", "assumed"]),
+      }),
+    )
+    .optional(),
+  /** Partition key columns of partitioned tables (expressions left out). */
+  partitionKeys: z.array(z.object({ table: TableRef, columns: z.array(z.string()) })).optional(),
+  /** User-defined types the file names. */
+  types: z.array(z.object({ name: z.string(), kind: z.enum(["domain", "enum", "other"]), base: TypeSpec.optional(), hasChecks: z.boolean() })).optional(),
+});
+export type LintFacts = z.infer<typeof LintFacts>;
+
+/** What the linter would like the catalog to tell it (the route answers with LintFacts). */
+export const CatalogQuestions = z.object({ tables: z.array(TableRef), types: z.array(z.string()) });
+export type CatalogQuestions = z.infer<typeof CatalogQuestions>;
+
 export const RecipeStep = z.object({ text: z.string(), sql: z.string().optional() });
 export type RecipeStep = z.infer<typeof RecipeStep>;
 
@@ -41,8 +91,8 @@ export const Finding = z.object({
   /** e.g. "index-not-concurrent"; "parse-error" for SQL the parser rejects. */
   rule: z.string(),
   severity: Severity,
-  /** 1-based position of the statement in the file. */
-  statement: z.number().int().min(1),
+  /** 1-based position of the statement in the file; 0 for a note about the file as a whole. */
+  statement: z.number().int().min(0),
   /** 1-based line and column of the part of the statement the finding is about. */
   line: z.number().int().min(1),
   column: z.number().int().min(1),
@@ -58,6 +108,10 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+/** A finding silenced by `-- pgwarden-lint-ignore RULE: reason` on its statement. */
+export const IgnoredFinding = Finding.extend({ ignore: z.object({ reason: z.string().min(1), line: z.number().int().min(1) }) });
+export type IgnoredFinding = z.infer<typeof IgnoredFinding>;
+
 /** A table the migration locks, with the strongest lock it takes on it. */
 export const TouchedTable = TableRef.extend({ lock: LockLevel });
 export type TouchedTable = z.infer<typeof TouchedTable>;
@@ -68,6 +122,10 @@ export const LintResult = z.object({
   serverVersionNum: z.number().int(),
   /** Existing tables the file locks (tables it creates itself are left out). */
   tables: z.array(TouchedTable),
+  /** Findings silenced by an inline ignore, with its reason (not counted as findings). */
+  ignored: z.array(IgnoredFinding),
+  /** Tables and types whose catalog facts could settle findings (validated CHECKs, old column types). */
+  catalogQuestions: CatalogQuestions,
 });
 export type LintResult = z.infer<typeof LintResult>;
 

@@ -85,7 +85,7 @@ const validateSameTx: Rule = {
     if (!ctx.inBlock) return;
     for (const { table, cmd } of alterCommands(ctx, "AT_ValidateConstraint")) {
       const name = cmd.name ?? "";
-      const sameTxAdd = ctx.state.notValidAddedIn(table, name) === ctx.tx.id;
+      const sameTxAdd = ctx.state.knowledge.notValidAddedIn(table, name) === ctx.tx.id;
       const exclusive = ctx.state.exclusiveLocksIn(ctx.tx);
       if (!sameTxAdd && exclusive.length === 0) continue;
       ctx.report({

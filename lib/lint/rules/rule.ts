@@ -35,6 +35,8 @@ export interface RuleContext {
   locks: LockUse[];
   txProblems: TransactionProblem[];
   report(finding: Report): void;
+  /** Catalog facts about this table or type could settle a finding (answered when linting for a server). */
+  ask(question: { table: TableRef } | { type: string }): void;
 }
 
 export interface Rule {
