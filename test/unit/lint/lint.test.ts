@@ -186,7 +186,7 @@ describe("recipes use the statement's own names and text", () => {
   it("type change to a binary-compatible type is a warning that says when it is free", async () => {
     const [f] = await findingsOf("change-column-type", "ALTER TABLE t ALTER COLUMN name TYPE varchar(200);");
     expect(f).toMatchObject({ severity: "warning", work: "none" });
-    expect(f?.message).toContain("varchar of at most 200 characters");
+    expect(f?.message).toContain("varchar(n) with n ≤ 200");
   });
 
   it("quotes identifiers that need it", async () => {
