@@ -1,6 +1,6 @@
 // Comments addressed to the linter:
 //   -- pgwarden-lint-ignore RULE[, RULE…]: reason        on (above, inside or after) one statement
-//   -- pgwarden-lint-assume-validated-check TABLE.COLUMN  anywhere: a fact from an earlier migration
+//   -- pgwarden-lint-assume-validated-check TABLE.COLUMN[, …][: note]  anywhere: a fact from an earlier migration
 // An ignore needs a reason: the exception is reviewed like code and printed in --json.
 import { scanSync } from "libpg-query";
 import type { TableRef } from "@/lib/schemas/lint";
@@ -31,22 +31,37 @@ export interface Directives {
 }
 
 const IGNORE = /^pgwarden-lint-ignore\b\s*([^:]*?)\s*(?::\s*([\s\S]*?))?\s*$/;
-const ASSUME = /^pgwarden-lint-assume-validated-check\b\s*([\s\S]*?)\s*$/;
+const ASSUME = /^pgwarden-lint-assume-validated-check\b\s*([^:]*?)\s*(?::[\s\S]*)?$/;
 
-/** `users.email`, `public.users.email`, `"Users"."Email"` → table and column. */
+/** `users.email`, `public.users.email`, `"Users"."E-mail"` → table and column (names fold to lower case unless quoted). */
 export function parseColumnRef(text: string): { table: TableRef; column: string } | undefined {
   const parts: string[] = [];
-  const re = /\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(\.|$)/y;
-  let m: RegExpExecArray | null;
-  let last = -1;
-  while (re.lastIndex < text.length && re.lastIndex !== last && (m = re.exec(text))) {
-    last = re.lastIndex;
-    parts.push(m[1] !== undefined ? m[1].split('""').join('"') : (m[2] ?? "").toLowerCase());
-    if (m[3] === "") break;
+  let i = 0;
+  const t = text.trim();
+  while (i < t.length) {
+    if (t[i] === '"') {
+      let name = "";
+      i++;
+      for (; i < t.length; i++) {
+        if (t[i] === '"' && t[i + 1] === '"') name += t[++i];
+        else if (t[i] === '"') break;
+        else name += t[i];
+      }
+      if (t[i] !== '"') return undefined;
+      parts.push(name);
+      i++;
+    } else {
+      const m = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(t.slice(i));
+      if (!m) return undefined;
+      parts.push(m[0].toLowerCase());
+      i += m[0].length;
+    }
+    if (i === t.length) break;
+    if (t[i] !== ".") return undefined;
+    i++;
   }
-  if (re.lastIndex < text.trim().length || parts.length < 2 || parts.length > 3) return undefined;
   const [a, b, c] = parts;
-  if (!a || !b) return undefined;
+  if (!a || !b || parts.length > 3) return undefined;
   return c ? { table: { schema: a, name: b }, column: c } : { table: { name: a }, column: b };
 }
 

@@ -175,6 +175,8 @@ export type BlastRadiusEntry = z.infer<typeof BlastRadiusEntry>;
 export const LintResponse = LintResult.extend({
   database: z.string().nullable(),
   blastRadius: z.array(BlastRadiusEntry).nullable(),
+  /** What the catalog of `database` told the linter (null: no database, or nothing relevant). */
+  catalogFacts: LintFacts.nullable(),
   lintedAt: z.number(),
 });
 export type LintResponse = z.infer<typeof LintResponse>;

@@ -49,10 +49,9 @@ const changeColumnType: Rule = {
       const known = ctx.state.knowledge.column(c.table, column);
       const verdict = typeVerdict({ to, version: ctx.version, using: nonTrivialUsing, collate: !!col.collClause, utc: ctx.state.timeZoneIsUtc() }, known, ctx.state.knowledge);
       if (verdict.certain && verdict.work === "none") continue;
-      if (!verdict.certain) {
-        ctx.ask({ table: c.table });
-        if (!isBuiltinType(to.name) && to.name !== "citext") ctx.ask({ type: to.name });
-      }
+      // Even a sure rewrite may be a no-op (the same type) or a domain: the catalog can tell.
+      if (!verdict.certain || !known?.type) ctx.ask({ table: c.table });
+      if (!isBuiltinType(to.name) && to.name !== "citext" && !to.array) ctx.ask({ type: to.name });
       const t = qualified(c.table);
       const value = (ref: string) =>
         !nonTrivialUsing || using === undefined
