@@ -27,6 +27,7 @@ export interface ColumnInfo {
   notNull?: boolean;
   indexes?: number;
   checks?: number;
+  generated?: "stored" | "virtual" | "none";
   source: FactSource;
 }
 

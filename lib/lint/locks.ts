@@ -109,6 +109,10 @@ export function locksOf(node: Node, version: number): LockUse[] {
   }
 
   const drop = as(node, "DropStmt");
+  if (drop?.removeType === "OBJECT_TRIGGER" || drop?.removeType === "OBJECT_RULE" || drop?.removeType === "OBJECT_POLICY") {
+    // DROP TRIGGER/RULE/POLICY name ON [schema.]table: the table is locked ACCESS EXCLUSIVE.
+    for (const o of drop.objects ?? []) add(refFromNames(strings(as(o, "List")?.items).slice(0, -1)), "ACCESS EXCLUSIVE");
+  }
   if (drop) {
     const isIndex = drop.removeType === "OBJECT_INDEX";
     if (isIndex || drop.removeType === "OBJECT_TABLE" || drop.removeType === "OBJECT_MATVIEW") {
@@ -157,6 +161,9 @@ export function locksOf(node: Node, version: number): LockUse[] {
     for (const p of create.inhRelations ?? []) {
       add(tableRef(as(p, "RangeVar")), create.partbound ? "ACCESS EXCLUSIVE" : "SHARE UPDATE EXCLUSIVE");
     }
+    // REFERENCES adds the FK's triggers to the referenced table: SHARE ROW EXCLUSIVE on it (measured).
+    const constraints = (create.tableElts ?? []).flatMap((e) => [as(e, "Constraint"), ...(as(e, "ColumnDef")?.constraints ?? []).map((c) => as(c, "Constraint"))]);
+    for (const c of constraints) if (c?.contype === "CONSTR_FOREIGN") add(tableRef(c.pktable), "SHARE ROW EXCLUSIVE");
   }
   return uses;
 }

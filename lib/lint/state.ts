@@ -35,6 +35,11 @@ export function columnsIn(expr: unknown): string[] {
   return [...out];
 }
 
+function generatedKind(constraints: Node[] | undefined): "stored" | "virtual" | "none" {
+  const gen = (constraints ?? []).map((n) => as(n, "Constraint")).find((c) => c?.contype === "CONSTR_GENERATED");
+  return !gen ? "none" : gen.generated_kind === "s" ? "stored" : "virtual";
+}
+
 /** The column a CHECK expression `col IS NOT NULL` tests, if that is all it tests. */
 export function notNullCheckColumn(expr: Node | undefined): string | undefined {
   const test = as(expr, "NullTest");
@@ -211,6 +216,7 @@ export class FileState {
           notNull: cons.includes("CONSTR_NOTNULL") || cons.includes("CONSTR_PRIMARY"),
           indexes: cons.filter((x) => x === "CONSTR_UNIQUE" || x === "CONSTR_PRIMARY").length,
           checks: cons.filter((x) => x === "CONSTR_CHECK").length,
+          generated: generatedKind(col.constraints),
           source: "file",
         });
         return;

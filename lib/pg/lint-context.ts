@@ -38,7 +38,8 @@ const COLUMNS = /* sql */ `
                                 AND d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid
                                 AND d.refobjsubid = a.attnum))) AS indexes,
          (SELECT count(*)::int FROM pg_constraint k
-           WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND a.attnum = ANY (k.conkey)) AS checks
+           WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND a.attnum = ANY (k.conkey)) AS checks,
+         a.attgenerated::text AS generated
     FROM input
     JOIN pg_attribute a ON a.attrelid = input.oid AND a.attnum > 0 AND NOT a.attisdropped
     JOIN pg_type t ON t.oid = a.atttypid
@@ -101,7 +102,8 @@ export async function lintFacts(db: Queryable, questions: CatalogQuestions): Pro
     const [columns, checks, keys] = [await db.query(COLUMNS, names), await db.query(CHECKS, names), await db.query(PARTITION_KEYS, names)];
     for (const r of columns.rows) {
       const type: TypeSpec = { name: r.type_name, typmod: Number(r.typmod), array: r.is_array };
-      facts.columns.push({ table: at(r.ord), column: r.attname, type, notNull: r.not_null, indexes: r.indexes, checks: r.checks });
+      const generated = r.generated === "s" ? "stored" : r.generated === "v" ? "virtual" : "none";
+      facts.columns.push({ table: at(r.ord), column: r.attname, type, notNull: r.not_null, indexes: r.indexes, checks: r.checks, generated });
     }
     for (const r of checks.rows) {
       facts.checks.push({ table: at(r.ord), name: r.conname, columns: r.columns, ...(r.not_null_of ? { notNullOf: r.not_null_of } : {}), source: "catalog" });

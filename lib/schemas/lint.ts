@@ -54,6 +54,8 @@ export const LintFacts = z.object({
         indexes: z.number().int().min(0),
         /** CHECK constraints that use the column. */
         checks: z.number().int().min(0),
+        /** A generated column's kind (pg_attribute.attgenerated). */
+        generated: z.enum(["stored", "virtual", "none"]).optional(),
       }),
     )
     .optional(),

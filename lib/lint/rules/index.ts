@@ -7,6 +7,7 @@ import { dynamicRules } from "./dynamic";
 import { hygieneRules } from "./hygiene";
 import { indexRules } from "./indexes";
 import { notNullRules } from "./not-null";
+import { rewriteRules } from "./rewrites";
 import type { Rule } from "./rule";
 import { tableRules } from "./tables";
 import { timeoutRules } from "./timeouts";
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   ...constraintRules,
   ...destructiveRules,
   ...tableRules,
+  ...rewriteRules,
   backfillInDdlTx,
   ...timeoutRules,
   ...dynamicRules,

@@ -1,9 +1,8 @@
-import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
+import type { RecipeStep } from "@/lib/schemas/lint";
 import { as, displayName, findAll, strings, tableRef } from "../ast";
-import { optionOn } from "../options";
 import { lockTimeoutStep, NO_TRANSACTION_MODE } from "../recipes";
 import { clauseText, ident, qualified } from "../sql";
-import { alterCommands, type Rule, type RuleContext } from "./rule";
+import { alterCommands, type Rule } from "./rule";
 
 const detachNotConcurrent: Rule = {
   id: "detach-not-concurrent",
@@ -88,70 +87,6 @@ const attachWithoutCheck: Rule = {
         tables: [table, child],
         why: `Without a valid CHECK constraint that implies the partition bound, PostgreSQL scans the whole new partition while holding ACCESS EXCLUSIVE on it (and on a DEFAULT partition, which is scanned too)${ctx.version >= 120000 ? "; the parent only gets SHARE UPDATE EXCLUSIVE" : ", and before PostgreSQL 12 the parent is locked ACCESS EXCLUSIVE as well"}.`,
         recipe: { summary: "Add a matching CHECK NOT VALID, VALIDATE it, then ATTACH (no scan).", steps },
-      });
-    }
-  },
-};
-
-interface Rewrite {
-  what: string;
-  tables: TableRef[];
-  steps: RecipeStep[];
-}
-
-function rewrites(ctx: RuleContext): Rewrite[] {
-  const node = ctx.stmt.node;
-  const out: Rewrite[] = [];
-  const repack: RecipeStep[] = [
-    { text: "Use pg_repack (or pg_squeeze): it rebuilds the table online and takes ACCESS EXCLUSIVE only for a moment at the end." },
-    { text: "If the goal is space: plain VACUUM (no lock on reads/writes) makes the space reusable; check the bloat first." },
-  ];
-  const vacuum = as(node, "VacuumStmt");
-  if (vacuum && optionOn(vacuum.options, "full")) {
-    const tables = (vacuum.rels ?? []).flatMap((r) => {
-      const t = tableRef(as(r, "VacuumRelation")?.relation);
-      return t && !ctx.state.isCreated(t) ? [t] : [];
-    });
-    if (tables.length || !vacuum.rels?.length) out.push({ what: tables.length ? `VACUUM FULL ${tables.map(displayName).join(", ")}` : "VACUUM FULL of every table in the database", tables, steps: repack });
-  }
-  const cluster = as(node, "ClusterStmt");
-  const clustered = tableRef(cluster?.relation);
-  if (cluster && !(clustered && ctx.state.isCreated(clustered))) {
-    out.push({ what: clustered ? `CLUSTER ${displayName(clustered)}` : "CLUSTER of every clustered table", tables: clustered ? [clustered] : [], steps: repack });
-  }
-  const labels: Record<string, string> = {
-    AT_SetTableSpace: "SET TABLESPACE",
-    AT_SetLogged: "SET LOGGED",
-    AT_SetUnLogged: "SET UNLOGGED",
-    AT_SetAccessMethod: "SET ACCESS METHOD",
-  };
-  for (const { table, cmd } of alterCommands(ctx)) {
-    const label = labels[cmd.subtype ?? ""];
-    if (!label) continue;
-    out.push({
-      what: `ALTER TABLE ${displayName(table)} ${label}`,
-      tables: [table],
-      steps:
-        cmd.subtype === "AT_SetTableSpace"
-          ? [{ text: "pg_repack --tablespace moves a table online, with only a brief ACCESS EXCLUSIVE at the end." }]
-          : [{ text: "Create a new table with the wanted property, copy rows in batches while a trigger mirrors writes, then swap the names in one short transaction (or use a maintenance window)." }],
-    });
-  }
-  return out;
-}
-
-const tableRewrite: Rule = {
-  id: "table-rewrite",
-  title: "VACUUM FULL, CLUSTER, SET TABLESPACE/LOGGED/UNLOGGED/ACCESS METHOD rewrite the table under ACCESS EXCLUSIVE",
-  check(ctx) {
-    for (const r of rewrites(ctx)) {
-      ctx.report({
-        message: `${r.what} rewrites the table`,
-        lock: "ACCESS EXCLUSIVE",
-        work: "rewrite",
-        tables: r.tables,
-        why: "The table and its indexes are copied in full while ACCESS EXCLUSIVE is held: no reads or writes until it finishes, and it needs free disk space for a second copy.",
-        recipe: { summary: "Rebuild online with pg_repack/pg_squeeze, or copy into a new table and swap.", steps: r.steps },
       });
     }
   },
@@ -246,4 +181,4 @@ const enumValueUsedInTx: Rule = {
   },
 };
 
-export const tableRules: Rule[] = [detachNotConcurrent, attachWithoutCheck, tableRewrite, refreshMatview, enumAddValue, enumValueUsedInTx];
+export const tableRules: Rule[] = [detachNotConcurrent, attachWithoutCheck, refreshMatview, enumAddValue, enumValueUsedInTx];

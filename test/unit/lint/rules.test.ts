@@ -145,6 +145,9 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
       ["SET lock_timeout = 0; ALTER TABLE t ADD COLUMN c int;"],
       ["BEGIN; SET LOCAL lock_timeout = '1s'; ALTER TABLE t ADD COLUMN c int; COMMIT; ALTER TABLE t ADD COLUMN d int;"],
       ["SET lock_timeout = '1s'; RESET lock_timeout; CREATE INDEX i ON t (c);"],
+      ["DROP TRIGGER orders_audit ON public.orders;"],
+      // A new table's foreign key locks the referenced table SHARE ROW EXCLUSIVE.
+      ["CREATE TABLE public.items (id bigint, order_id bigint REFERENCES public.orders (id));"],
     ],
     nearMiss: [
       ["SET lock_timeout = '2s'; ALTER TABLE t ADD COLUMN c int;"],
@@ -152,6 +155,8 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
       // SHARE UPDATE EXCLUSIVE does not conflict with writes: waiting for it queues no traffic.
       ["CREATE INDEX CONCURRENTLY i ON t (c);"],
       ["CREATE TABLE t (c int); ALTER TABLE t ADD COLUMN d int;"],
+      ["CREATE TABLE public.items (id bigint, order_id bigint);"],
+      ["CREATE TABLE public.o (id bigint PRIMARY KEY); CREATE TABLE public.items (id bigint, order_id bigint REFERENCES public.o (id));"],
     ],
   },
   "detach-not-concurrent": {
@@ -168,8 +173,22 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
     ],
   },
   "table-rewrite": {
-    fires: [["VACUUM FULL t;"], ["CLUSTER t USING t_pkey;"], ["ALTER TABLE t SET TABLESPACE fast;"], ["ALTER TABLE t SET LOGGED;"], ["ALTER TABLE t SET ACCESS METHOD heap2;"]],
-    nearMiss: [["VACUUM (ANALYZE) t;"], ["ALTER TABLE t SET (fillfactor = 70);"]],
+    fires: [
+      ["VACUUM FULL t;"],
+      ["CLUSTER t USING t_pkey;"],
+      ["ALTER TABLE t SET TABLESPACE fast;"],
+      ["ALTER TABLE t SET LOGGED;"],
+      ["ALTER TABLE t SET ACCESS METHOD heap2;"],
+      ["ALTER TABLE ALL IN TABLESPACE slow SET TABLESPACE fast;"],
+      ["ALTER TABLE t ALTER COLUMN total SET EXPRESSION AS (price * qty);", PG(170000)],
+      ["ALTER TABLE t ALTER COLUMN total SET EXPRESSION AS (price * qty);"],
+    ],
+    nearMiss: [
+      ["VACUUM (ANALYZE) t;"],
+      ["VACUUM (FULL false) t;"],
+      ["ALTER TABLE t SET (fillfactor = 70);"],
+      ["ALTER TABLE t ADD COLUMN total numeric GENERATED ALWAYS AS (price * qty) VIRTUAL; ALTER TABLE t ALTER COLUMN total SET EXPRESSION AS (price * qty * 2);"],
+    ],
   },
   "backfill-in-ddl-tx": {
     fires: [["BEGIN; ALTER TABLE t ADD COLUMN c int; UPDATE t SET c = 1 WHERE id < 100; COMMIT;"], ["UPDATE t SET c = 0;"], ["DELETE FROM t;"]],
