@@ -12,7 +12,7 @@ import { ensureParser, parseSql } from "./parse";
 import { stripPsql } from "./psql";
 import { RULES } from "./rules";
 import type { Report, RuleContext } from "./rules/rule";
-import { defaultSeverity, SEVERITY_RANK } from "./severities";
+import { defaultSeverity, FILE_RULES, RULE_DEFAULTS, SEVERITY_RANK, type RuleDefault } from "./severities";
 import { excerptOf, type Source } from "./source";
 import { FileState } from "./state";
 import { transactionsOf } from "./transactions";
@@ -111,3 +111,19 @@ function toFinding(rule: string, r: Report, statement: number, excerpt: string, 
 }
 
 export { RULES } from "./rules";
+
+export interface RuleInfo {
+  id: string;
+  title: string;
+  severity: Severity;
+  lower?: string;
+  generic?: boolean;
+}
+
+/** Every rule with its documented default: statement rules, then the linter's own findings. */
+export function ruleCatalog(): RuleInfo[] {
+  return [...RULES, ...FILE_RULES].map((r) => {
+    const d: RuleDefault = RULE_DEFAULTS[r.id];
+    return { id: r.id, title: r.title, severity: d.severity, ...(d.lower ? { lower: d.lower } : {}), ...(d.generic ? { generic: true } : {}) };
+  });
+}

@@ -131,6 +131,24 @@ export const LintResult = z.object({
 });
 export type LintResult = z.infer<typeof LintResult>;
 
+/** pgwarden-lint.json: settings for the CLI (command-line flags win over it). */
+export const LintConfig = z
+  .object({
+    $schema: z.string().optional(),
+    /** The server version the migrations run on: 14, "14.2" or 140002. */
+    pgVersion: z.union([z.number().int(), z.string()]).optional(),
+    /** The migration tool wraps each file in a transaction (Rails, Django, Flyway, sqlx …). */
+    assumeInTransaction: z.boolean().optional(),
+    /** Rule id → severity, or "off". */
+    rules: z.record(z.string(), z.enum(["error", "warning", "info", "off"])).optional(),
+    /** Leave out findings below this severity. */
+    minSeverity: Severity.optional(),
+    /** Validated CHECKs earlier migrations created: "TABLE.COLUMN" or "SCHEMA.TABLE.COLUMN". */
+    assumeValidatedChecks: z.array(z.string()).optional(),
+  })
+  .strict();
+export type LintConfig = z.infer<typeof LintConfig>;
+
 export const LintRequest = z.object({
   sql: z.string().max(MAX_LINT_SQL_CHARS, "at most ~1 MB of SQL"),
   /** A database of the server; when given, the response carries each touched table's blast radius. */
