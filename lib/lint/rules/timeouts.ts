@@ -24,7 +24,16 @@ const missingLockTimeout: Rule = {
         summary: "SET lock_timeout before the DDL, and retry the migration when it times out.",
         steps: [
           { text: "At the top of the migration (SET LOCAL inside a transaction):", sql: LOCK_TIMEOUT_SQL },
-          { text: "On SQLSTATE 55P03 (lock_not_available), wait a little and retry; find what blocked it in pg_locks / pg_stat_activity (the blast radius below)." },
+          {
+            // The same text for every statement, so it is shown once per file.
+            text: "On SQLSTATE 55P03 (lock_not_available), wait a little and retry. The usual blocker is a long transaction (pgwarden's lint page lists the sessions locking each table as the blast radius):",
+            sql: [
+              "SELECT pid, usename, state, now() - xact_start AS xact_age, left(query, 80) AS query",
+              "  FROM pg_stat_activity",
+              " WHERE xact_start < now() - interval '1 minute'",
+              " ORDER BY xact_start;",
+            ].join("\n"),
+          },
           { text: "Set a statement_timeout too, so a statement that does get its lock cannot run for longer than planned." },
         ],
       },

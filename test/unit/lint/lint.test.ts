@@ -189,6 +189,12 @@ describe("recipes use the statement's own names and text", () => {
     expect(f?.message).toContain("varchar(n) with n ≤ 200");
   });
 
+  it("lock_timeout: the recipe shows how to find the blocker, without pointing at a page the CLI does not print", async () => {
+    const [f] = await findingsOf("missing-lock-timeout", "ALTER TABLE app.orders ADD COLUMN IF NOT EXISTS note text;");
+    expect(JSON.stringify(f?.recipe)).not.toMatch(/below|above/);
+    expect(recipeSql(f)).toContain("FROM pg_stat_activity");
+  });
+
   it("quotes identifiers that need it", async () => {
     const [f] = await findingsOf("add-column-required", 'ALTER TABLE "Order" ADD COLUMN "select" int NOT NULL;');
     expect(recipeSql(f)).toContain('ALTER TABLE "Order" ADD COLUMN "select" integer;');
