@@ -50,7 +50,7 @@ export function concurrentIndexSteps(createSql: string, indexName: string | unde
       sql: `SELECT indisvalid FROM pg_index WHERE indexrelid = ${regclass}::regclass;`,
     },
     {
-      text: "If it is false, drop the leftover and build again (IF NOT EXISTS would silently keep the invalid one).",
+      text: "If it is false (a failed or cancelled build leaves an INVALID index, which IF NOT EXISTS then keeps), drop it and build again.",
       sql: indexName ? `DROP INDEX CONCURRENTLY ${schema ? `${ident(schema)}.` : ""}${ident(indexName)};` : undefined,
     },
     {

@@ -122,7 +122,7 @@ function indexThenAttach(ctx: RuleContext, table: TableRef, con: Constraint, col
   const t = qualified(table);
   const include = strings(con.including);
   const create = [
-    `CREATE UNIQUE INDEX CONCURRENTLY ${ident(name)} ON ${t} (${cols.map(ident).join(", ")})`,
+    `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(name)} ON ${t} (${cols.map(ident).join(", ")})`,
     include.length ? ` INCLUDE (${include.map(ident).join(", ")})` : "",
     con.nulls_not_distinct ? " NULLS NOT DISTINCT" : "",
     ";",

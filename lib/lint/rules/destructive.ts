@@ -2,6 +2,7 @@ import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
 import { as, displayName, refFromNames, strings, tableRef } from "../ast";
 import { lockTimeoutStep } from "../recipes";
 import { ident, LOCAL_LOCK_TIMEOUT_SQL, literal, qualified } from "../sql";
+import { sameTable } from "../knowledge";
 import type { Rule, RuleContext } from "./rule";
 
 const RENAMED_RELATIONS: Record<string, string> = {
@@ -36,6 +37,15 @@ function renameSteps(kind: string, from: TableRef, newName: string, column?: str
   ];
 }
 
+/** The recipe itself: in the same transaction, a view under the old name keeps old code working. */
+function viewKeepsOldName(ctx: RuleContext, old: TableRef): boolean {
+  if (!ctx.inBlock) return false;
+  return ctx.tx.statements.some((s) => {
+    const view = tableRef(as(s.node, "ViewStmt")?.view);
+    return s.index > ctx.stmt.index && view !== undefined && sameTable(view, old);
+  });
+}
+
 const rename: Rule = {
   id: "rename",
   title: "Renaming a table, column, schema or enum value breaks running application code",
@@ -48,6 +58,7 @@ const rename: Rule = {
     if (r && (RENAMED_RELATIONS[r.renameType ?? ""] || r.renameType === "OBJECT_SCHEMA")) {
       const target = tableRef(r.relation);
       if (target && ctx.state.isCreated(target)) return;
+      if (r.renameType === "OBJECT_TABLE" && target && viewKeepsOldName(ctx, target)) return;
       const kind = RENAMED_RELATIONS[r.renameType ?? ""] ?? "schema";
       what = kind === "column" ? `column ${target ? displayName(target) : ""}.${r.subname} → ${r.newname}` : `${kind} ${target ? displayName(target) : r.subname} → ${r.newname}`;
       tables = target ? [target] : [];

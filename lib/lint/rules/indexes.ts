@@ -28,7 +28,9 @@ const indexNotConcurrent: Rule = {
     const table = tableRef(idx?.relation);
     // ON ONLY a partitioned parent builds nothing (the index stays invalid until partitions attach).
     if (!idx || idx.concurrent || !table || !idx.relation?.inh || ctx.state.isCreated(table)) return;
-    const rewritten = insertAfterKeyword(ctx.stmt, ctx.source.text, "index", "CONCURRENTLY");
+    // IF NOT EXISTS lets a re-run continue; the indisvalid check below catches an INVALID leftover.
+    const words = idx.idxname && !idx.if_not_exists ? "CONCURRENTLY IF NOT EXISTS" : "CONCURRENTLY";
+    const rewritten = insertAfterKeyword(ctx.stmt, ctx.source.text, "index", words);
     ctx.report({
       message: `CREATE INDEX on ${displayName(table)} without CONCURRENTLY`,
       lock: "SHARE",

@@ -24,6 +24,7 @@ const detachNotConcurrent: Rule = {
           ? {
               summary: "Use DETACH … CONCURRENTLY (PostgreSQL 14+), outside a transaction.",
               steps: [
+                lockTimeoutStep("the DETACH (its last step takes ACCESS EXCLUSIVE on the partition)"),
                 { text: `In ${NO_TRANSACTION_MODE}:`, sql: `ALTER TABLE ${qualified(table)} DETACH PARTITION ${qualified(child)} CONCURRENTLY;` },
                 { text: "If it is interrupted, finish it:", sql: `ALTER TABLE ${qualified(table)} DETACH PARTITION ${qualified(child)} FINALIZE;` },
                 { text: "CONCURRENTLY is refused when the table has a DEFAULT partition." },

@@ -9,7 +9,7 @@ describe("lintSql: the cases the issue names", () => {
     expect(f).toMatchObject({ severity: "error", lock: "SHARE", work: "build", tables: [{ name: "t" }], statement: 1, line: 1 });
     expect(f?.excerpt).toBe("CREATE INDEX i ON t(c)");
     const sql = recipeSql(f);
-    expect(sql).toContain("CREATE INDEX CONCURRENTLY i ON t(c);");
+    expect(sql).toContain("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t(c);");
     expect(sql).toContain("indisvalid");
     expect(sql).toContain("DROP INDEX CONCURRENTLY i;");
     expect(f?.recipe?.steps[0]?.text).toMatch(/outside a transaction/);

@@ -121,8 +121,20 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
     nearMiss: [["CREATE TABLE t (c int); ALTER TABLE t ALTER COLUMN c TYPE bigint;"], ["ALTER TABLE t ALTER COLUMN c SET DEFAULT 0;"]],
   },
   rename: {
-    fires: [["ALTER TABLE t RENAME COLUMN a TO b;"], ["ALTER TABLE t RENAME TO u;"], ["ALTER SCHEMA s RENAME TO r;"], ["ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';"]],
-    nearMiss: [["ALTER INDEX i RENAME TO j;"], ["CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;"]],
+    fires: [
+      ["ALTER TABLE t RENAME COLUMN a TO b;"],
+      ["ALTER TABLE t RENAME TO u;"],
+      ["ALTER SCHEMA s RENAME TO r;"],
+      ["ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';"],
+      // Without a transaction the old name is gone between the two statements.
+      ["ALTER TABLE public.t RENAME TO u; CREATE VIEW public.t AS SELECT * FROM public.u;"],
+    ],
+    nearMiss: [
+      ["ALTER INDEX i RENAME TO j;"],
+      ["CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;"],
+      // The rename recipe: a view under the old name, in the same transaction.
+      ["BEGIN; ALTER TABLE public.t RENAME TO u; CREATE VIEW public.t AS SELECT * FROM public.u; COMMIT;"],
+    ],
   },
   "drop-column": {
     fires: [["ALTER TABLE t DROP COLUMN c;"]],
