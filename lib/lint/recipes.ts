@@ -51,7 +51,7 @@ export function concurrentIndexSteps(createSql: string, indexName: string | unde
     },
     {
       text: "If it is false (a failed or cancelled build leaves an INVALID index, which IF NOT EXISTS then keeps), drop it and build again.",
-      sql: indexName ? `DROP INDEX CONCURRENTLY ${schema ? `${ident(schema)}.` : ""}${ident(indexName)};` : undefined,
+      sql: indexName ? `DROP INDEX CONCURRENTLY IF EXISTS ${schema ? `${ident(schema)}.` : ""}${ident(indexName)};` : undefined,
     },
     {
       text: "On a partitioned table CONCURRENTLY is refused: create the index ON ONLY the parent, build each partition's index CONCURRENTLY, then ALTER INDEX … ATTACH PARTITION each one.",

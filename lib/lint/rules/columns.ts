@@ -80,7 +80,8 @@ const addColumnRewritingKind: Rule = {
       const kind = serial ? `${type} column` : identity ? "identity column" : stored ? "GENERATED … STORED column" : `column of domain ${type} (with a CHECK)`;
       const t = qualified(c.table);
       const col = ident(c.col.colname ?? "");
-      const seq = ident(`${c.table.name}_${c.col.colname}_seq`);
+      // In the table's schema, like the sequence a serial column would have got.
+      const seq = c.table.schema ? `${ident(c.table.schema)}.${ident(`${c.table.name}_${c.col.colname}_seq`)}` : ident(`${c.table.name}_${c.col.colname}_seq`);
       const steps: RecipeStep[] =
         serial || identity
           ? [

@@ -104,7 +104,8 @@ const dropIndexNotConcurrent: Rule = {
         steps: [
           {
             text: `In ${NO_TRANSACTION_MODE}:`,
-            sql: indexes.map((i) => `DROP INDEX CONCURRENTLY${drop.missing_ok ? " IF EXISTS" : ""} ${qualified(i)};`).join("\n"),
+            // IF EXISTS: outside a transaction, a re-run after a partial failure must not stop here.
+            sql: indexes.map((i) => `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(i)};`).join("\n"),
           },
         ],
       },

@@ -109,7 +109,11 @@ const refreshMatview: Rule = {
       recipe: {
         summary: "Refresh CONCURRENTLY (readers keep the old contents meanwhile); it needs a unique index on plain columns.",
         steps: [
-          { text: "Once: a unique index over columns that identify a row (no WHERE, no expressions).", sql: `CREATE UNIQUE INDEX CONCURRENTLY ${ident(`${view.name}_refresh_key`)} ON ${qualified(view)} (<key columns>);` },
+          {
+            text: `Once, in ${NO_TRANSACTION_MODE}: a unique index over columns that identify a row (no WHERE, no expressions).`,
+            sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${ident(`${view.name}_refresh_key`)} ON ${qualified(view)} (<key columns>);`,
+          },
+          lockTimeoutStep("the refresh (it waits for EXCLUSIVE, which queues behind a running refresh)"),
           { text: "Then:", sql: `REFRESH MATERIALIZED VIEW CONCURRENTLY ${qualified(view)};` },
           { text: "CONCURRENTLY is refused on a view that has never been populated; the first refresh must be plain." },
         ],

@@ -11,7 +11,7 @@ describe("lintSql: the cases the issue names", () => {
     const sql = recipeSql(f);
     expect(sql).toContain("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t(c);");
     expect(sql).toContain("indisvalid");
-    expect(sql).toContain("DROP INDEX CONCURRENTLY i;");
+    expect(sql).toContain("DROP INDEX CONCURRENTLY IF EXISTS i;");
     expect(f?.recipe?.steps[0]?.text).toMatch(/outside a transaction/);
   });
 
