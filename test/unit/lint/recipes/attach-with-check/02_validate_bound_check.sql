@@ -1,0 +1,1 @@
+ALTER TABLE public.events_2025 VALIDATE CONSTRAINT events_2025_partition_bound;

@@ -1,0 +1,1 @@
+UPDATE public.orders SET archived = false;

@@ -1,0 +1,1 @@
+ALTER TABLE public.orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_old_idx;

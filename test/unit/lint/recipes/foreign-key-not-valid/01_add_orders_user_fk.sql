@@ -1,0 +1,2 @@
+SET lock_timeout = '2s';
+ALTER TABLE public.orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES public.users (id) NOT VALID;

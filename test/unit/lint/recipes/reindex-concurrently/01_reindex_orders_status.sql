@@ -1,0 +1,1 @@
+REINDEX INDEX CONCURRENTLY public.orders_status_idx;

@@ -1,0 +1,1 @@
+ALTER TABLE public.events VALIDATE CONSTRAINT events_seq_not_null;

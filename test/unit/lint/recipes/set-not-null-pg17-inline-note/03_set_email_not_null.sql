@@ -1,0 +1,4 @@
+-- pgwarden-lint-assume-validated-check public.users.email: validated by 02_validate_email_check.sql
+SET lock_timeout = '2s';
+ALTER TABLE public.users ALTER COLUMN email SET NOT NULL;
+ALTER TABLE public.users DROP CONSTRAINT users_email_not_null;
