@@ -26,3 +26,28 @@ test("pasting two dangerous statements shows each finding with its recipe", asyn
   // Blast radius of the live table the statements touch.
   await expect(result.getByTestId("blast-radius")).toContainText("orders");
 });
+
+test("the lint page shows what the catalog knew, inline ignores with their reason, DO blocks, and findings before a syntax error", async ({ admin }) => {
+  await admin.goto("/servers/e2e/migrations/lint?db=shop");
+  const sql = [
+    "SET lock_timeout = '2s';",
+    "CREATE INDEX orders_status_idx ON orders (status);",
+    // orders.status is NOT NULL already in shop: the catalog says so, so no scan is reported.
+    "ALTER TABLE orders ALTER COLUMN status SET NOT NULL;",
+    "-- pgwarden-lint-ignore drop-column: nothing reads inventory_audit.note since release 41",
+    "ALTER TABLE inventory_audit DROP COLUMN IF EXISTS note;",
+    "DO $$ BEGIN EXECUTE 'ANALYZE orders'; END $$;",
+    "ALTER TABLE orders ADD COLUMN;",
+  ].join("\n");
+  await admin.getByLabel("Migration SQL").fill(sql);
+  await admin.getByRole("button", { name: "Lint", exact: true }).click();
+  const result = admin.getByTestId("lint-result");
+  await expect(result.getByTestId("parse-error")).toContainText("line 7");
+  // The statements before the syntax error were still checked.
+  await expect(result.locator('[data-testid=finding][data-rule="index-not-concurrent"]')).toHaveCount(1);
+  await expect(result.getByTestId("catalog-facts")).toContainText("orders");
+  await expect(result.locator('[data-testid=finding][data-rule="set-not-null"]')).toHaveCount(0);
+  await expect(result.getByTestId("ignored-findings")).toContainText("nothing reads inventory_audit.note since release 41");
+  await expect(result.locator('[data-testid=finding][data-rule="drop-column"]')).toHaveCount(0);
+  await expect(result.locator('[data-testid=finding][data-rule="dynamic-sql"]')).toContainText("DO block not analyzed: dynamic SQL");
+});

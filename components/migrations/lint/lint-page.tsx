@@ -8,6 +8,8 @@ import { versionLabel } from "@/lib/lint/version";
 import { ApiClientError, postJson } from "@/lib/queries/fetch-json";
 import { LintResponse, MAX_LINT_SQL_CHARS, type LintRequest } from "@/lib/schemas/lint";
 import { BlastRadiusTable } from "./blast-radius-table";
+import { CatalogFacts } from "./catalog-facts";
+import { IgnoredList } from "./ignored-list";
 import { ParseErrorView } from "./parse-error-view";
 import { groupByStatement, StatementGroup } from "./statement-group";
 
@@ -44,6 +46,8 @@ export function LintPage({ server }: { server: string }) {
 
   const result = mutation.data;
   const parseError = result?.findings.find((f) => f.rule === "parse-error");
+  // Statements before a syntax error are still checked: their findings are shown with it.
+  const findings = result?.findings.filter((f) => f.rule !== "parse-error") ?? [];
   const count = (s: string) => result?.findings.filter((f) => f.severity === s).length ?? 0;
   const error = mutation.error instanceof ApiClientError ? mutation.error : mutation.error ? new ApiClientError(0, "error", String(mutation.error)) : null;
 
@@ -101,15 +105,17 @@ export function LintPage({ server }: { server: string }) {
             <Stat label="errors" value={count("error")} tone={count("error") ? "bad" : undefined} />
             <Stat label="warnings" value={count("warning")} tone={count("warning") ? "warn" : undefined} />
             <Stat label="info" value={count("info")} />
+            {result.ignored.length > 0 && <Stat label="ignored" value={result.ignored.length} title="silenced by pgwarden-lint-ignore comments, each with its reason" />}
             <Stat label="PostgreSQL" value={versionLabel(result.serverVersionNum)} title={`server_version_num ${result.serverVersionNum}`} />
           </div>
-          {parseError ? (
-            <ParseErrorView error={parseError} sql={linted} />
-          ) : result.findings.length === 0 ? (
+          {result.catalogFacts && result.database && <CatalogFacts facts={result.catalogFacts} database={result.database} />}
+          {parseError && <ParseErrorView error={parseError} sql={linted} />}
+          {findings.length === 0 && !parseError ? (
             <p className="rounded border border-green-300 bg-green-50 px-2 py-1 text-sm dark:border-green-900 dark:bg-green-950/40">No findings: nothing in this migration is known to lock or rewrite a table dangerously.</p>
           ) : (
-            groupByStatement(result.findings).map((g) => <StatementGroup key={g.statement} group={g} />)
+            groupByStatement(findings).map((g) => <StatementGroup key={g.statement} group={g} />)
           )}
+          <IgnoredList ignored={result.ignored} />
           <section>
             <h2 className="mb-1 text-sm font-semibold">Blast radius</h2>
             {result.blastRadius && result.database ? (

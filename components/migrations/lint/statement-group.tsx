@@ -31,10 +31,8 @@ export function StatementGroup({ group }: { group: StatementFindings }) {
   return (
     <section className="rounded border border-zinc-300 dark:border-zinc-700" data-testid="statement-group">
       <header className="border-b border-zinc-200 bg-zinc-50 px-2 py-1 dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="text-xs text-zinc-500">
-          Statement {group.statement} · line {line}
-        </div>
-        <pre className="max-h-40 overflow-auto font-mono text-xs whitespace-pre-wrap">{group.excerpt}</pre>
+        <div className="text-xs text-zinc-500">{group.statement === 0 ? `The file · line ${line}` : `Statement ${group.statement} · line ${line}`}</div>
+        {group.statement > 0 && <pre className="max-h-40 overflow-auto font-mono text-xs whitespace-pre-wrap">{group.excerpt}</pre>}
       </header>
       <ul className="flex flex-col gap-2 p-2">
         {group.findings.map(({ finding, sameAsStatement }, i) => (

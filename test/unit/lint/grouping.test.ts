@@ -14,3 +14,12 @@ describe("the lint page's grouping", () => {
     expect(groups[0]?.findings.find((f) => f.finding.rule === "add-column-required")?.sameAsStatement).toBeUndefined();
   });
 });
+
+describe("the lint page's grouping of file-level notes", () => {
+  it("puts notes about the whole file (statement 0) first, apart from the statements", async () => {
+    const { findings } = await lintSql("\\set ON_ERROR_STOP on\nALTER TABLE public.a ADD COLUMN x int NOT NULL;");
+    const groups = groupByStatement(findings);
+    expect(groups.map((g) => g.statement)).toEqual([0, 1]);
+    expect(groups[0]?.findings.map((f) => f.finding.rule)).toEqual(["psql-meta-command"]);
+  });
+});
