@@ -1,4 +1,4 @@
-import type { IndexStmt } from "libpg-query";
+import type { IndexStmt, Node } from "libpg-query";
 import { as, displayName, refFromNames, strings, tableRef } from "../ast";
 import { optionOn } from "../options";
 import { concurrentIndexSteps, NO_TRANSACTION_MODE } from "../recipes";
@@ -46,9 +46,22 @@ const indexNotConcurrent: Rule = {
   },
 };
 
+/** Other statements PostgreSQL refuses inside a transaction block (PreventInTransactionBlock). */
+function noTransactionBlock(node: Node): string | undefined {
+  if (as(node, "VacuumStmt")?.is_vacuumcmd) return "VACUUM";
+  if (as(node, "CreatedbStmt")) return "CREATE DATABASE";
+  if (as(node, "DropdbStmt")) return "DROP DATABASE";
+  if (as(node, "AlterSystemStmt")) return "ALTER SYSTEM";
+  if (as(node, "CreateTableSpaceStmt")) return "CREATE TABLESPACE";
+  if (as(node, "DropTableSpaceStmt")) return "DROP TABLESPACE";
+  const kind = as(node, "ReindexStmt")?.kind;
+  if (kind === "REINDEX_OBJECT_SCHEMA" || kind === "REINDEX_OBJECT_DATABASE" || kind === "REINDEX_OBJECT_SYSTEM") return `REINDEX ${kind.replace("REINDEX_OBJECT_", "")}`;
+  return undefined;
+}
+
 const concurrentInTx: Rule = {
   id: "concurrent-in-tx",
-  title: "A CONCURRENTLY operation inside a transaction block fails",
+  title: "A CONCURRENTLY operation (or VACUUM, CREATE/DROP DATABASE …) inside a transaction block fails",
   check(ctx) {
     if (!ctx.inBlock) return;
     const node = ctx.stmt.node;
@@ -62,7 +75,7 @@ const concurrentInTx: Rule = {
           ? "REINDEX CONCURRENTLY"
           : detach
             ? "DETACH PARTITION … CONCURRENTLY"
-            : undefined;
+            : noTransactionBlock(node);
     if (!what) return;
     const tables = [tableRef(as(node, "IndexStmt")?.relation ?? as(node, "ReindexStmt")?.relation ?? alter?.relation)].flatMap((t) => (t ? [t] : []));
     ctx.report({

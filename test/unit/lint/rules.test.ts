@@ -21,8 +21,15 @@ const CASES: Record<string, { fires: Case[]; nearMiss: Case[] }> = {
       ["BEGIN; DROP INDEX CONCURRENTLY i; COMMIT;"],
       ["BEGIN; REINDEX INDEX CONCURRENTLY i; COMMIT;"],
       ["BEGIN; ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY; COMMIT;"],
+      ["VACUUM (ANALYZE) t;", TX],
+      ["BEGIN; REINDEX SCHEMA app; COMMIT;"],
     ],
-    nearMiss: [["CREATE INDEX CONCURRENTLY i ON t (c);"], ["BEGIN; SELECT 1; COMMIT; CREATE INDEX CONCURRENTLY i ON t (c);"]],
+    nearMiss: [
+      ["CREATE INDEX CONCURRENTLY i ON t (c);"],
+      ["BEGIN; SELECT 1; COMMIT; CREATE INDEX CONCURRENTLY i ON t (c);"],
+      ["VACUUM (ANALYZE) t;"],
+      ["ANALYZE t;", TX],
+    ],
   },
   "drop-index-not-concurrent": {
     fires: [["DROP INDEX i;"], ["DROP INDEX IF EXISTS app.i, app.j;"]],
