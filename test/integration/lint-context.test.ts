@@ -20,7 +20,7 @@ beforeAll(async () => {
       CREATE SCHEMA app;
       CREATE DOMAIN app.label AS text;
       CREATE DOMAIN app.email AS citext CHECK (VALUE LIKE '%@%');
-      CREATE TABLE app.orders (id bigint PRIMARY KEY, email text, note varchar(20), code app.label, "Status" text NOT NULL, tags text[]);
+      CREATE TABLE app.orders (id bigint PRIMARY KEY, email text, note varchar(20), code app.label, "Status" text NOT NULL, tags text[], doubled bigint GENERATED ALWAYS AS (id * 2) STORED);
       CREATE INDEX orders_note ON app.orders (lower(note));
       ALTER TABLE app.orders ADD CONSTRAINT orders_email_not_null CHECK (email IS NOT NULL) NOT VALID;
       ALTER TABLE app.orders VALIDATE CONSTRAINT orders_email_not_null;
@@ -46,7 +46,8 @@ describe.each(servers.map((s) => [s.major] as const))("lint facts on PostgreSQL 
       await c.query("SET search_path = app, public");
       const facts = await lintFacts(c, { tables: [{ name: "orders" }, { schema: "app", name: "events" }, { name: "no_such_table" }], types: ["label", "email", "no_such_type"] });
       const col = (name: string) => facts?.columns?.find((x) => x.column === name);
-      expect(col("email")).toEqual({ table: { name: "orders" }, column: "email", type: { name: "text", typmod: -1, array: false }, notNull: false, indexes: 0, checks: 1 });
+      expect(col("email")).toEqual({ table: { name: "orders" }, column: "email", type: { name: "text", typmod: -1, array: false }, notNull: false, indexes: 0, checks: 1, generated: "none" });
+      expect(col("doubled")?.generated).toBe("stored");
       expect(col("note")).toMatchObject({ type: { name: "varchar", typmod: 24, array: false }, indexes: 1, checks: 1 }); // an expression index uses it too
       expect(col("code")?.type).toEqual({ name: "text", typmod: -1, array: false }); // a domain column is its base type
       expect(col("Status")).toMatchObject({ notNull: true, checks: 1 });
