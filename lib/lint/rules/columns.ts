@@ -3,6 +3,7 @@ import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
 import { as, baseTypeName, displayName } from "../ast";
 import { backfillStep, lockTimeoutStep } from "../recipes";
 import { expressionAfter, formatType, ident, qualified } from "../sql";
+import { isBuiltinType } from "../type-change";
 import { defaultVolatility, isNullConstant } from "../volatility";
 import { addedColumns, alterCommands, nextConstraintStart, type AddedColumn, type Rule, type RuleContext } from "./rule";
 import { notNullSteps } from "./not-null";
@@ -76,6 +77,8 @@ const addColumnRewritingKind: Rule = {
       const stored = c.constraints.some((k) => k.contype === "CONSTR_GENERATED" && k.generated_kind === "s");
       const serial = SERIAL_TYPES.has(type);
       const domain = ctx.state.isDomainWithChecks(type);
+      // A user type may be a domain with a CHECK (a rewrite): the catalog can tell.
+      if (!isBuiltinType(type) && !ctx.state.knowledge.type(type)) ctx.ask({ type });
       if (!identity && !stored && !serial && !domain) continue;
       const kind = serial ? `${type} column` : identity ? "identity column" : stored ? "GENERATED … STORED column" : `column of domain ${type} (with a CHECK)`;
       const t = qualified(c.table);

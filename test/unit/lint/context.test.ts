@@ -56,6 +56,14 @@ describe("cross-migration context", () => {
     expect(f?.recipe?.steps.map((s) => s.sql).join("\n")).toContain("CHECK (at IS NOT NULL AND at >= '2024-01-01' AND at < '2025-01-01') NOT VALID");
   });
 
+  it("ADD COLUMN of a domain with a CHECK rewrites: the catalog says which types are such domains", async () => {
+    const sql = "ALTER TABLE public.users ADD COLUMN contact email_address;";
+    expect(await findingsOf("add-column-rewriting-kind", sql)).toEqual([]);
+    expect((await lintSql(sql)).catalogQuestions.types).toEqual(["email_address"]);
+    const facts: LintFacts = { types: [{ name: "email_address", kind: "domain", base: { name: "text", typmod: -1, array: false }, hasChecks: true }] };
+    expect((await findingsOf("add-column-rewriting-kind", sql, { facts }))[0]).toMatchObject({ severity: "error", work: "rewrite" });
+  });
+
   it("asks the catalog about the tables whose facts would settle a finding", async () => {
     const { catalogQuestions } = await lintSql(file3);
     expect(catalogQuestions).toEqual({ tables: [{ schema: "public", name: "users" }], types: [] });
