@@ -4,7 +4,7 @@
 // columns and types of existing tables, seeded with the facts given to the linter.
 import type { AlterTableCmd, Node } from "libpg-query";
 import type { LintFacts, TableRef } from "@/lib/schemas/lint";
-import { as, constValue, findAll, refFromNames, strings, tableRef } from "./ast";
+import { as, constValue, findAll, strings, tableRef } from "./ast";
 import type { AssumedCheck } from "./directives";
 import { Knowledge } from "./knowledge";
 import type { LockUse } from "./locks";
@@ -165,20 +165,22 @@ export class FileState {
   }
 
   #applyTypes(node: Node) {
+    // Types are looked up by the name as written later, qualified or not: register both spellings.
+    const spellings = (names: string[]) => [...new Set([names.join("."), names[names.length - 1] ?? ""])];
     const domain = as(node, "CreateDomainStmt");
     if (domain) {
-      const name = refFromNames(strings(domain.domainname))?.name ?? "";
       const hasChecks = (domain.constraints ?? []).some((c) => as(c, "Constraint")?.contype === "CONSTR_CHECK");
-      this.knowledge.addType({ name, kind: "domain", base: typeSpecOf(domain.typeName), hasChecks });
+      for (const name of spellings(strings(domain.domainname))) this.knowledge.addType({ name, kind: "domain", base: typeSpecOf(domain.typeName), hasChecks });
     }
     const alterDomain = as(node, "AlterDomainStmt");
     if (alterDomain?.subtype === "C" && as(alterDomain.def, "Constraint")?.contype === "CONSTR_CHECK") {
-      const name = refFromNames(strings(alterDomain.typeName))?.name ?? "";
-      const known = this.knowledge.type(name);
-      this.knowledge.addType({ ...(known ?? { name, kind: "domain" }), hasChecks: true });
+      for (const name of spellings(strings(alterDomain.typeName))) {
+        const known = this.knowledge.type(name);
+        this.knowledge.addType({ ...(known ?? { name, kind: "domain" }), hasChecks: true });
+      }
     }
     const enumType = as(node, "CreateEnumStmt");
-    if (enumType) this.knowledge.addType({ name: refFromNames(strings(enumType.typeName))?.name ?? "", kind: "enum", hasChecks: false });
+    if (enumType) for (const name of spellings(strings(enumType.typeName))) this.knowledge.addType({ name, kind: "enum", hasChecks: false });
   }
 
   #applyAlter(cmds: Node[], table: TableRef, tx: Transaction) {

@@ -93,6 +93,12 @@ describe.each(servers.map((s) => [s.major] as const))("lint facts on PostgreSQL 
     expect(await lint("ALTER TABLE app.orders ALTER COLUMN code TYPE app.email;")).toEqual([expect.objectContaining({ severity: "error", work: "rewrite" })]); // domain with a CHECK
   });
 
+  it("lintForServer: ADD COLUMN of a domain with a CHECK is a rewrite, one without is not", async () => {
+    const lint = async (sql: string) => (await lintForServer(`pg${major}`, { sql: `SET lock_timeout = '2s';\n${sql}`, db: DB })).findings.filter((f) => f.rule === "add-column-rewriting-kind");
+    expect(await lint("ALTER TABLE app.orders ADD COLUMN contact app.email;")).toEqual([expect.objectContaining({ severity: "error", work: "rewrite" })]);
+    expect(await lint("ALTER TABLE app.orders ADD COLUMN tag app.label;")).toEqual([]);
+  });
+
   it("lintForServer: ATTACH PARTITION passes when the child has a validated CHECK on the partition key", async () => {
     const sql = "SET lock_timeout = '2s';\nALTER TABLE app.events ATTACH PARTITION app.events_2024 FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');";
     expect((await lintForServer(`pg${major}`, { sql, db: DB })).findings).toEqual([]);

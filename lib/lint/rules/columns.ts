@@ -3,7 +3,7 @@ import type { RecipeStep, TableRef } from "@/lib/schemas/lint";
 import { as, baseTypeName, displayName } from "../ast";
 import { backfillStep, lockTimeoutStep } from "../recipes";
 import { expressionAfter, formatType, ident, qualified } from "../sql";
-import { isBuiltinType } from "../type-change";
+import { isBuiltinType, typeSpecOf } from "../type-change";
 import { defaultVolatility, isNullConstant } from "../volatility";
 import { addedColumns, alterCommands, nextConstraintStart, type AddedColumn, type Rule, type RuleContext } from "./rule";
 import { notNullSteps } from "./not-null";
@@ -76,9 +76,10 @@ const addColumnRewritingKind: Rule = {
       const identity = c.constraints.some((k) => k.contype === "CONSTR_IDENTITY");
       const stored = c.constraints.some((k) => k.contype === "CONSTR_GENERATED" && k.generated_kind === "s");
       const serial = SERIAL_TYPES.has(type);
-      const domain = ctx.state.isDomainWithChecks(type);
-      // A user type may be a domain with a CHECK (a rewrite): the catalog can tell.
-      if (!isBuiltinType(type) && !ctx.state.knowledge.type(type)) ctx.ask({ type });
+      // A user type may be a domain with a CHECK (a rewrite): the catalog can tell, by the name as written.
+      const written = typeSpecOf(c.col.typeName).name;
+      const domain = ctx.state.isDomainWithChecks(written) || ctx.state.isDomainWithChecks(type);
+      if (!isBuiltinType(written) && !ctx.state.knowledge.type(written) && !ctx.state.knowledge.type(type)) ctx.ask({ type: written });
       if (!identity && !stored && !serial && !domain) continue;
       const kind = serial ? `${type} column` : identity ? "identity column" : stored ? "GENERATED … STORED column" : `column of domain ${type} (with a CHECK)`;
       const t = qualified(c.table);
