@@ -117,7 +117,7 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
             {data?.rows.map((r) => {
               const note = STATS_NOTE[r.statistics];
               return (
-                <tr key={r.oid}>
+                <tr key={r.oid} data-testid="bloat-row" data-relation={`${r.schema}.${r.name}`}>
                   <td className="font-mono">
                     {r.schema}.{r.name}
                     {kind === "index" && <span className="text-zinc-500"> ({r.table})</span>}

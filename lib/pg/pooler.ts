@@ -3,6 +3,7 @@ import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer, type ServerConfig } from "@/lib/config/servers";
 import type { PoolerFacts } from "@/lib/schemas/server-info";
+import { toDbError } from "./errors";
 import { CONSOLE_APPLICATION_NAME } from "./pools";
 
 // Is a server reached through a transaction pooler (PgBouncer in transaction mode and the like)?
@@ -66,7 +67,8 @@ export async function detectTransactionPooling(url: string): Promise<Observation
     }
     return { verdict: "none", detail: `each client connection kept its own backend (pids ${first} and ${second})` };
   } catch (err) {
-    return { verdict: "unknown", detail: `could not check: ${(err as Error).message}` };
+    // The mapped message only: a connection error never echoes the remote side's bytes.
+    return { verdict: "unknown", detail: `could not check: ${toDbError(err).message}` };
   } finally {
     await Promise.all([a.end().catch(() => {}), b.end().catch(() => {})]);
   }
