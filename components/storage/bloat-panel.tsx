@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { exactBloatKey, fetchExactBloat, queueExactBloat } from "@/components/maintenance/api";
+import { useJobsGate } from "@/components/maintenance/job-actions";
 import { useCan } from "@/components/shell/permissions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -31,6 +32,7 @@ type ExactOf = ExactBloatJobsResponse["relations"][number];
  */
 function Exact({ server, db, row, exact, onQueued }: { server: string; db?: string; row: BloatRow; exact: ExactOf | undefined; onQueued: () => void }) {
   const canQueue = useCan("bloat_exact");
+  const gate = useJobsGate(server); // jobs never run through a pooler without a directUrl
   const queue = useMutation({ mutationFn: () => queueExactBloat(server, db, row.oid), onSettled: onQueued });
   const latest = exact?.latest;
   const pending = exact?.pending;
@@ -54,9 +56,13 @@ function Exact({ server, db, row, exact, onQueued }: { server: string; db?: stri
       ) : canQueue ? (
         <Button
           size="sm"
-          disabled={queue.isPending}
+          disabled={queue.isPending || !gate.ok}
           onClick={() => queue.mutate()}
-          title={`pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size. It runs as a maintenance job.`}
+          title={
+            gate.ok
+              ? `pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size. It runs as a maintenance job.`
+              : `${gate.reason ?? ""} ${gate.fix ?? ""}`
+          }
         >
           {result ? "read again" : "exact (reads it all)"}
         </Button>
