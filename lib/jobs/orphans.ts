@@ -6,6 +6,7 @@ import type { MaintenanceStatus } from "@/lib/schemas/maintenance";
 import type { AuditOutcome } from "@/lib/store/audit";
 import { cancelState, finishOrphan } from "@/lib/store/job-queue";
 import { markCancelSent, type JobRow } from "@/lib/store/jobs";
+import { AUDIT_OF } from "./outcome";
 
 // Watching a job's backend: the console process that runs a job delivers cancels asked for on any
 // replica (or before the statement started), and a job whose process stopped — kill -9, a crash,
@@ -47,16 +48,6 @@ export function watchCancel(id: number, target: Target, b: JobBackend): NodeJS.T
 
 type Settle = (finish: () => Promise<JobRow | null>, outcome: AuditOutcome, sqlstate: string | undefined, detail: string) => Promise<void>;
 
-const AUDIT: Record<MaintenanceStatus, AuditOutcome> = {
-  ok: "ok",
-  skipped: "skipped",
-  unknown: "unknown",
-  blocked: "failed",
-  cancelled: "failed",
-  refused: "failed",
-  failed: "failed",
-};
-
 /** How a re-attached job ended, once its backend is gone. */
 async function trueEnd(job: JobRow, b: JobBackend, cancelSent: boolean): Promise<{ status: MaintenanceStatus; message: string }> {
   const target = { server: job.server, database: job.database };
@@ -93,7 +84,7 @@ export async function watchOrphan(job: JobRow, settle: Settle, active: () => boo
   // The re-attach note (whose process stopped, who took over) stays in front of the end.
   const finish = async (status: MaintenanceStatus, end: string) => {
     const message = job.message ? `${job.message} ${end}` : end;
-    return settle(() => finishOrphan(job.id, status, message), AUDIT[status], undefined, `${status}: ${end}`);
+    return settle(() => finishOrphan(job.id, status, message), AUDIT_OF[status], undefined, `${status}: ${end}`);
   };
   if (job.pid === null || job.backendStart === null) {
     // The backend is recorded before the statement is sent: none recorded, nothing was sent.

@@ -20,6 +20,7 @@ import {
 } from "@/lib/store/job-queue";
 import type { JobRow } from "@/lib/store/jobs";
 import { watchCancel, watchOrphan } from "./orphans";
+import { AUDIT_OF } from "./outcome";
 
 // One worker per console process. At start, every few seconds, and at once when a job is queued
 // here, it looks for databases with unfinished jobs and drains each queue it can lock: one job at
@@ -129,16 +130,6 @@ async function drain(w: Worker, server: string, database: string): Promise<boole
     await lock.end().catch(() => {});
   }
 }
-
-const AUDIT_OF: Record<MaintenanceOutcome["status"], AuditOutcome> = {
-  ok: "ok",
-  skipped: "skipped",
-  unknown: "unknown",
-  blocked: "failed",
-  cancelled: "failed",
-  refused: "failed",
-  failed: "failed",
-};
 
 export async function auditJob(job: JobRow, outcome: AuditOutcome, sqlstate: string | undefined, detail: string) {
   if (job.auditIntentId !== null) await auditOutcome(job.auditIntentId, outcome, sqlstate, detail).catch(() => {});
