@@ -6,6 +6,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
+import { stopJobWorker } from "@/lib/jobs/worker";
 import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
 import { closeJobPools } from "@/lib/pg/job-connection";
 import { forgetPoolerVerdicts } from "@/lib/pg/pooler";
@@ -27,6 +28,8 @@ export async function useTestConsole(opts: {
   storeName: string;
   servers: { id: string; name?: string; url: string; pooler?: "pgbouncer"; directUrl?: string }[];
 }): Promise<{ storeUrl: string }> {
+  // A job worker left running by the previous case would reopen the old store on its next tick.
+  await stopJobWorker();
   await closeStore();
   await closeAllPools();
   await closeJobPools();
@@ -49,6 +52,7 @@ export async function useTestConsole(opts: {
 }
 
 export async function teardownTestConsole() {
+  await stopJobWorker();
   await closeAllPools();
   await closeJobPools();
   await closeStore();
