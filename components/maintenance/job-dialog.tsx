@@ -8,11 +8,11 @@ import { LABEL_OF, queueJobs } from "./api";
 import { RelationUsersList } from "./relation-users";
 
 export interface JobPlan {
-  command: JobCommand;
+  command: Exclude<JobCommand, "bloat_exact">;
   relations: { oid: number; name: string }[];
 }
 
-const WHAT: Record<JobCommand, string> = {
+const WHAT: Record<JobPlan["command"], string> = {
   vacuum: "Removes dead rows so their space can be reused, and updates the visibility map. Takes SHARE UPDATE EXCLUSIVE: reads and writes go on; DDL and other VACUUMs of the table wait.",
   vacuum_analyze: "VACUUM, then refreshes the planner's statistics. Takes SHARE UPDATE EXCLUSIVE: reads and writes go on; DDL and other VACUUMs of the table wait.",
   analyze: "Refreshes the planner's statistics from a sample of rows. Takes SHARE UPDATE EXCLUSIVE: reads and writes go on.",

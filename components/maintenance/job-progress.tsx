@@ -1,6 +1,6 @@
 "use client";
 import { Badge, type Tone } from "@/components/ui/badge";
-import { formatDuration, formatNumber } from "@/lib/format";
+import { formatBytes, formatDuration, formatNumber } from "@/lib/format";
 import type { Job } from "@/lib/schemas/jobs";
 
 const OUTCOME_TONE: Record<NonNullable<Job["outcome"]>, Tone> = {
@@ -33,6 +33,11 @@ export function JobProgress({ job }: { job: Job }) {
       </div>
       <div className="flex flex-wrap gap-x-2 text-xs text-zinc-600 dark:text-zinc-400">
         <span data-testid="job-phase">{p?.phase ?? (p?.running === false ? "finishing" : "starting")}</span>
+        {p?.command === "pgstattuple" && (
+          <span title="PostgreSQL reports no progress for pgstattuple: this is how much it reads in all (pg_class.relpages when it started)">
+            reads {p.relationBytes !== null && p.relationBytes !== undefined ? `≈ ${formatBytes(p.relationBytes)}` : "the whole relation"}; no progress reported
+          </span>
+        )}
         {p?.blocksTotal ? (
           <span>
             {formatNumber(p.blocksDone)} / {formatNumber(p.blocksTotal)} blocks{pct !== null ? ` · ${pct.toFixed(1)} %` : ""}

@@ -4,18 +4,20 @@ import { useCan } from "@/components/shell/permissions";
 import { Button } from "@/components/ui/button";
 import { TimeAgo } from "@/components/storage/time";
 import { useNow } from "@/lib/queries/use-polled";
-import type { Job } from "@/lib/schemas/jobs";
+import { JOB_PERMISSION, type Job } from "@/lib/schemas/jobs";
 import { cancelJob, LABEL_OF } from "./api";
 import { JobProgress, JobStateBadge } from "./job-progress";
 
 function CancelButton({ server, job }: { server: string; job: Job }) {
   const qc = useQueryClient();
+  // Stopping a job needs the permission that starting it needs (VACUUM FULL: admins only).
+  const allowed = useCan(JOB_PERMISSION[job.command]);
   const m = useMutation({
     mutationFn: () => cancelJob(server, job.id),
     // Never retried; whatever happened, the list is read again.
     onSettled: () => qc.invalidateQueries({ queryKey: ["jobs", server] }),
   });
-  if (job.state === "done") return null;
+  if (job.state === "done" || !allowed) return null;
   return (
     <span className="flex flex-col items-start gap-0.5">
       <Button size="sm" variant="danger" disabled={m.isPending || job.cancelRequested} onClick={() => m.mutate()} aria-label={`Cancel job ${job.id}`}>
@@ -77,6 +79,11 @@ export function JobsTable({ server, jobs, showDatabase = true }: { server: strin
               <td className="px-2 py-1 whitespace-nowrap" title={j.statement ?? undefined}>
                 {LABEL_OF[j.command]}
                 {j.pid !== null && <div className="text-xs text-zinc-500">pid {j.pid}</div>}
+                {j.reattachedAt && j.state === "running" && (
+                  <div className="text-xs text-amber-700 dark:text-amber-300" title={j.message ?? undefined}>
+                    re-attached after its console process stopped
+                  </div>
+                )}
               </td>
               <td className="px-2 py-1 font-mono text-xs">{j.relation}</td>
               {showDatabase && <td className="px-2 py-1">{j.database}</td>}

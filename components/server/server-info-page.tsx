@@ -5,6 +5,7 @@ import { fetchJson } from "@/lib/queries/fetch-json";
 import { usePolled } from "@/lib/queries/use-polled";
 import { ServerInfoResponse } from "@/lib/schemas/server-info";
 import { CapabilityRow } from "./capability-row";
+import { PoolerFacts } from "./pooler-facts";
 
 /** Version, primary/standby, extensions, and what the console's role may do — with the GRANT for each gap. */
 export function ServerInfoPage({ server }: { server: string }) {
@@ -35,6 +36,10 @@ export function ServerInfoPage({ server }: { server: string }) {
             </dd>
             <dt className="text-zinc-500">Checked in database</dt>
             <dd>{info.database}</dd>
+            <dt className="text-zinc-500">Connection pooler</dt>
+            <dd>
+              <PoolerFacts pooler={info.pooler} />
+            </dd>
             <dt className="text-zinc-500">Extensions</dt>
             <dd className="flex flex-wrap gap-2">
               {info.extensions.map((e) => (

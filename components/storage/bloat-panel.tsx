@@ -1,10 +1,15 @@
 "use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { exactBloatKey, fetchExactBloat, queueExactBloat } from "@/components/maintenance/api";
+import { useJobsGate } from "@/components/maintenance/job-actions";
+import { useCan } from "@/components/shell/permissions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { formatBytes } from "@/lib/format";
+import { formatBytes, formatDuration } from "@/lib/format";
 import { usePolled } from "@/lib/queries/use-polled";
-import { BloatResponse, ExactBloatResponse, type BloatRow } from "@/lib/schemas/storage";
+import type { ExactBloatJobsResponse } from "@/lib/schemas/jobs";
+import { BloatResponse, type BloatRow } from "@/lib/schemas/storage";
 import { Pager, Section, tableClass } from "./controls";
 import { fetchStorage } from "./queries";
 
@@ -19,34 +24,50 @@ const STATS_NOTE = {
   },
 } as const;
 
-function Exact({ server, db, row }: { server: string; db?: string; row: BloatRow }) {
-  const [state, setState] = useState<{ busy: boolean; result?: ExactBloatResponse; error?: string }>({ busy: false });
-  const run = async () => {
-    setState({ busy: true });
-    try {
-      setState({ busy: false, result: await fetchStorage(server, "bloat/exact", { db, oid: row.oid }, ExactBloatResponse) });
-    } catch (e) {
-      setState({ busy: false, error: (e as Error).message });
-    }
-  };
-  if (state.result) {
-    return (
-      <span title={Object.entries(state.result.details).map(([k, v]) => `${k}: ${v}`).join("\n")}>
-        exact: {formatBytes(state.result.wastedBytes)} ({state.result.wastedPct.toFixed(1)} %)
-      </span>
-    );
-  }
+type ExactOf = ExactBloatJobsResponse["relations"][number];
+
+/**
+ * The latest exact figures (pgstattuple, run as a queued job by an operator or admin) and a read
+ * queued or running now, with its elapsed time and the size it reads.
+ */
+function Exact({ server, db, row, exact, onQueued }: { server: string; db?: string; row: BloatRow; exact: ExactOf | undefined; onQueued: () => void }) {
+  const canQueue = useCan("bloat_exact");
+  const gate = useJobsGate(server); // jobs never run through a pooler without a directUrl
+  const queue = useMutation({ mutationFn: () => queueExactBloat(server, db, row.oid), onSettled: onQueued });
+  const latest = exact?.latest;
+  const pending = exact?.pending;
+  const result = latest?.result;
   return (
-    <span className="flex items-center gap-1">
-      <Button
-        size="sm"
-        disabled={state.busy}
-        onClick={run}
-        title={`pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size`}
-      >
-        {state.busy ? "reading…" : "exact (reads it all)"}
-      </Button>
-      {state.error && <span className="text-red-700 dark:text-red-300">{state.error}</span>}
+    <span className="flex flex-wrap items-center gap-1" data-testid="exact-bloat">
+      {result ? (
+        <span title={`${Object.entries(result.details).map(([k, v]) => `${k}: ${v}`).join("\n")}\nread ${latest.finishedAt ?? ""}`}>
+          exact: {formatBytes(result.wastedBytes)} ({result.wastedPct.toFixed(1)} %)
+        </span>
+      ) : latest && latest.outcome !== "ok" ? (
+        <span className="text-zinc-500" title={latest.message ?? undefined}>
+          last read: {latest.outcome}
+        </span>
+      ) : null}
+      {pending ? (
+        <span className="text-zinc-500">
+          {pending.state === "queued" ? "queued" : `reading… ${formatDuration(pending.elapsedMs)}`}
+          {pending.progress?.relationBytes ? ` of ≈ ${formatBytes(pending.progress.relationBytes)}` : ""}
+        </span>
+      ) : canQueue ? (
+        <Button
+          size="sm"
+          disabled={queue.isPending || !gate.ok}
+          onClick={() => queue.mutate()}
+          title={
+            gate.ok
+              ? `pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size. It runs as a maintenance job.`
+              : `${gate.reason ?? ""} ${gate.fix ?? ""}`
+          }
+        >
+          {result ? "read again" : "exact (reads it all)"}
+        </Button>
+      ) : null}
+      {queue.isError && <span className="text-red-700 dark:text-red-300">{(queue.error as Error).message}</span>}
     </span>
   );
 }
@@ -59,6 +80,19 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
     intervalMs: 60_000,
   });
   const data = q.data;
+  const qc = useQueryClient();
+  const oids = data?.pgstattupleAvailable ? data.rows.map((r) => r.oid) : [];
+  const exactKey = exactBloatKey(server, db, oids);
+  const exact = useQuery({
+    queryKey: exactKey,
+    queryFn: () => fetchExactBloat(server, db, oids),
+    enabled: oids.length > 0,
+    // Polled only while a read is queued or running.
+    refetchInterval: (query) => (query.state.data?.relations.some((r) => r.pending) ? 2_000 : false),
+    placeholderData: (prev) => prev,
+    retry: false,
+  });
+  const exactOf = new Map(exact.data?.relations.map((r) => [r.oid, r]) ?? []);
   return (
     <Section
       title={
@@ -89,7 +123,7 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
             {data?.rows.map((r) => {
               const note = STATS_NOTE[r.statistics];
               return (
-                <tr key={r.oid}>
+                <tr key={r.oid} data-testid="bloat-row" data-relation={`${r.schema}.${r.name}`}>
                   <td className="font-mono">
                     {r.schema}.{r.name}
                     {kind === "index" && <span className="text-zinc-500"> ({r.table})</span>}
@@ -106,7 +140,7 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
                   </td>
                   <td>{note ? <Badge tone={note.tone} title={note.title}>{note.text}</Badge> : <span className="text-zinc-500">ok</span>}</td>
                   {data.pgstattupleAvailable && (
-                    <td>{(kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} />}</td>
+                    <td>{(kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} exact={exactOf.get(r.oid)} onQueued={() => void qc.invalidateQueries({ queryKey: exactKey })} />}</td>
                   )}
                 </tr>
               );

@@ -11,6 +11,8 @@ export const PERMISSIONS = [
   "vacuum",
   "analyze",
   "reindex",
+  /** exact bloat: a queued pgstattuple read of a whole relation */
+  "bloat_exact",
   "vacuum_full",
   "stats_reset",
   "explain",
@@ -20,7 +22,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ["read"],
-  operator: ["read", "cancel", "terminate", "vacuum", "analyze", "reindex"],
+  operator: ["read", "cancel", "terminate", "vacuum", "analyze", "reindex", "bloat_exact"],
   admin: PERMISSIONS,
 };
 

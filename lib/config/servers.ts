@@ -4,14 +4,21 @@ import { z } from "zod";
 import { env } from "./env";
 
 // The registry is the allow-list: the browser names a server by id, never by host or URL.
+const PostgresUrl = z.string().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// or postgresql:// URL");
+
 const ServerEntry = z.object({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "ids are lower-case letters, digits, '-' and '_' (max 63)"),
   name: z.string().min(1).max(100),
-  url: z
-    .string()
-    .refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// or postgresql:// URL"),
+  url: PostgresUrl,
+  /**
+   * `url` goes through a connection pooler. Reads work through it (SET LOCAL only); maintenance
+   * jobs never do: they need one session from start to end (lib/pg/job-connection.ts).
+   */
+  pooler: z.enum(["pgbouncer"]).optional(),
+  /** The PostgreSQL server itself, bypassing the pooler: maintenance jobs, their progress and cancel. */
+  directUrl: PostgresUrl.optional(),
 });
 const ServersFile = z.array(ServerEntry).min(1, "lists no servers");
 

@@ -1,10 +1,11 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
-import { cancelMaintenance } from "@/lib/pg/maintenance";
-import { act } from "@/lib/pg/run";
-import type { CancelJobResponse } from "@/lib/schemas/jobs";
-import { auditIntent, auditOutcome } from "@/lib/store/audit";
-import { cancelQueuedJob, jobRow, markCancelRequested } from "@/lib/store/jobs";
+import { roleAllows } from "@/lib/auth/permissions";
+import { cancelMaintenance } from "@/lib/pg/job-backend";
+import { JobsRefused, withJobEndpoint } from "@/lib/pg/job-connection";
+import { JOB_PERMISSION, type CancelJobResponse } from "@/lib/schemas/jobs";
+import { auditDenied, auditIntent, auditOutcome } from "@/lib/store/audit";
+import { cancelQueuedJob, jobRow, markCancelRequested, markCancelSent } from "@/lib/store/jobs";
 import type { Requester } from "./queue";
 import { withProgress } from "./read";
 import { auditJob, ensureJobWorker } from "./worker";
@@ -16,14 +17,25 @@ function micros(iso: string | null): number | undefined {
 }
 
 /**
- * Cancels a job. Queued: taken off the queue (nothing ran). Running: pg_cancel_backend on the
- * job's backend, guarded by pid + backend_start; the job then ends as "cancelled" on its own.
- * Audited as its own action, besides the job's outcome.
+ * Cancels a job. Stopping a job needs the permission that starting it needs (an operator cannot
+ * stop an admin's VACUUM FULL); a refusal is audited like any other. Queued: taken off the queue
+ * (nothing ran). Running: pg_cancel_backend on the backend whose pid, backend_start AND current
+ * statement (the job's tag) are the job's, on the job's own endpoint; the job then ends as
+ * "cancelled" on its own. The request is also recorded, so the console process watching the job
+ * delivers it if the statement has not started yet. Audited as its own action.
  */
-export async function cancelJob(server: string, id: number, who: Requester): Promise<CancelJobResponse> {
+export async function cancelJob(server: string, id: number, who: Requester, path = ""): Promise<CancelJobResponse> {
   ensureJobWorker();
   const before = await jobRow(server, id);
   if (!before) throw new ApiError(404, "job_not_found", "No job with that id on this server.");
+  const needed = JOB_PERMISSION[before.command];
+  if (!roleAllows(who.role, needed)) {
+    await auditDenied(
+      { ...who, server, action: "cancel_job", params: { jobId: id, command: before.command, method: "POST", path } },
+      `role ${who.role} lacks ${needed}, which cancelling a ${before.command} job needs`,
+    ).catch(() => console.error("pgwarden: could not write a denied row to the audit log"));
+    throw new ApiError(403, "forbidden", `Cancelling a ${before.command} job needs the permission to start one (${needed}); your role on this server does not have it.`);
+  }
   const intentId = await auditIntent({
     ...who,
     server,
@@ -48,12 +60,30 @@ export async function cancelJob(server: string, id: number, who: Requester): Pro
   const row = (await jobRow(server, id))!;
   if (row.state === "done") return answer("already_done", `The job had already ended (${row.outcome}); nothing was sent.`);
   await markCancelRequested(id, who.user.name);
-  if (row.pid === null || row.backendStart === null) {
-    return answer("cancel_sent", "The job is starting; it will be cancelled as soon as its backend is known.");
+  if (row.pid === null || row.backendStart === null || row.tag === null) {
+    return answer("cancel_requested", "The job is starting; it will be cancelled as soon as its statement is sent (or not sent at all).");
   }
-  const sent = await act({ server, database: row.database }, (db) => cancelMaintenance(db, row.pid!, row.backendStart!));
-  if (sent === "gone") {
-    return answer("already_done", "The job's backend had already ended; nothing was sent. Its outcome is recorded below.");
+  const backend = { pid: row.pid, backendStart: row.backendStart, tag: row.tag };
+  let sent: Awaited<ReturnType<typeof cancelMaintenance>>;
+  try {
+    sent = await withJobEndpoint({ server, database: row.database }, (db) => cancelMaintenance(db, backend));
+  } catch (err) {
+    if (err instanceof JobsRefused) {
+      await auditOutcome(intentId, "failed", undefined, err.message);
+      throw new ApiError(409, "needs_direct_connection", err.message);
+    }
+    await auditOutcome(intentId, "unknown", (err as { sqlstate?: string }).sqlstate, (err as Error).message).catch(() => {});
+    throw err;
   }
-  return answer("cancel_sent", `Cancel sent to pid ${row.pid}: the statement is being stopped.`);
+  if (sent === "cancelled") {
+    await markCancelSent(id);
+    return answer("cancel_sent", `Cancel sent to pid ${row.pid}, which was running the job's statement: it is being stopped.`);
+  }
+  if (sent === "alive") {
+    return answer(
+      "cancel_requested",
+      `pid ${row.pid} is not running the job's statement at this moment (starting or finishing); the cancel is recorded and delivered if the statement runs.`,
+    );
+  }
+  return answer("already_done", "The job's backend had already ended; nothing was sent. Its outcome is recorded below.");
 }

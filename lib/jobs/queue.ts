@@ -1,11 +1,13 @@
 import "server-only";
+import type { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import type { Role } from "@/lib/auth/permissions";
 import { resolveDatabase } from "@/lib/pg/databases";
+import { jobEndpoint, JobsRefused } from "@/lib/pg/job-connection";
 import { relationsByOid } from "@/lib/pg/relation-users";
 import { read } from "@/lib/pg/run";
 import { maintenanceStatement, MaintenanceRefusal, qualified } from "@/lib/pg/storage/maintenance-sql";
-import type { CreateJobsResponse, JobsRequest } from "@/lib/schemas/jobs";
+import type { CreateJobsResponse, ExactBloatJobRequest, JobsRequest } from "@/lib/schemas/jobs";
 import { MaintenanceRequest } from "@/lib/schemas/maintenance";
 import { auditIntent, auditOutcome } from "@/lib/store/audit";
 import { insertJob } from "@/lib/store/jobs";
@@ -27,8 +29,16 @@ const STANDBY = "The server is a standby (in recovery): VACUUM, ANALYZE and REIN
  * (intent now, outcome when it ends). On a standby the jobs are recorded as refused, with the reason.
  */
 export async function queueJobs(server: string, dbName: string | undefined, req: JobsRequest, who: Requester): Promise<CreateJobsResponse> {
+  // Jobs never run through a pooler: refused before anything is looked up or queued.
+  const target = await resolveDatabase(server, dbName);
+  try {
+    await jobEndpoint(target);
+  } catch (err) {
+    if (err instanceof JobsRefused) throw new ApiError(409, "needs_direct_connection", `${err.message} Nothing was queued.`);
+    throw err;
+  }
   const relids = [...new Set(req.relids)];
-  const found = await read(await resolveDatabase(server, dbName), (db) => relationsByOid(db, relids));
+  const found = await read(target, (db) => relationsByOid(db, relids));
   const missing = relids.filter((id) => !found.relations.has(id));
   if (missing.length) {
     throw new ApiError(404, "relation_not_found", `No relation with OID ${missing.join(", ")} in this database (dropped since you looked?). Nothing was queued.`);
@@ -37,7 +47,8 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
     const rel = found.relations.get(relid)!;
     const request = MaintenanceRequest.parse({ kind: req.command, relid, lockTimeoutMs: req.lockTimeoutMs, options: req.options });
     try {
-      return { rel, request, statement: maintenanceStatement(request, rel, found.version) };
+      const catalog = { ...rel, pgstattupleSchema: found.pgstattupleSchema, blockSize: found.blockSize };
+      return { rel, request, statement: maintenanceStatement(request, catalog, found.version) };
     } catch (err) {
       if (err instanceof MaintenanceRefusal) throw new ApiError(400, "refused", `${err.message} Nothing was queued.`);
       throw err;
@@ -45,6 +56,8 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
   });
 
   const database = found.database;
+  // pgstattuple only reads: it may run on a standby; the others are recorded as refused there.
+  const refuse = found.standby && req.command !== "bloat_exact";
   const jobs = [];
   for (const { rel, request, statement } of plans) {
     const name = qualified(rel);
@@ -66,11 +79,16 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
       options: request.options,
       lockTimeoutMs: request.lockTimeoutMs,
       auditIntentId: intentId,
-      ...(found.standby ? { refused: STANDBY } : {}),
+      ...(refuse ? { refused: STANDBY } : {}),
     });
-    if (found.standby) await auditOutcome(intentId, "failed", undefined, `refused: ${STANDBY}`);
+    if (refuse) await auditOutcome(intentId, "failed", undefined, `refused: ${STANDBY}`);
     jobs.push(job);
   }
-  if (!found.standby) kickJobWorker();
+  if (!refuse) kickJobWorker();
   return { jobs: await withProgress(jobs) };
+}
+
+/** Exact bloat of one relation: a queued pgstattuple read (it reads the whole relation). */
+export function queueExactBloat(server: string, dbName: string | undefined, req: z.infer<typeof ExactBloatJobRequest>, who: Requester) {
+  return queueJobs(server, dbName, { command: "bloat_exact", relids: [req.relid], lockTimeoutMs: req.lockTimeoutMs, options: {} }, who);
 }

@@ -2,21 +2,29 @@ import "server-only";
 import { ApiError } from "@/lib/api/errors";
 import { findServer } from "@/lib/config/servers";
 import { resolveDatabase } from "@/lib/pg/databases";
-import { maintenanceProgress } from "@/lib/pg/maintenance";
-import { relationUsers } from "@/lib/pg/relation-users";
+import { maintenanceProgress } from "@/lib/pg/job-backend";
+import { coalescedJobRead } from "@/lib/pg/job-connection";
+import { currentDatabase, relationUsers } from "@/lib/pg/relation-users";
 import { coalescedRead, read } from "@/lib/pg/run";
-import type { Job, JobResponse, JobsQuery, JobsResponse, RelationUsersResponse } from "@/lib/schemas/jobs";
-import { jobRow, jobRows, type JobRow } from "@/lib/store/jobs";
+import type { ExactBloatJobsResponse, Job, JobResponse, JobsQuery, JobsResponse, RelationUsersResponse } from "@/lib/schemas/jobs";
+import type { ExactBloatQuery } from "@/lib/schemas/storage";
+import { exactBloatJobs, jobRow, jobRows, type JobRow } from "@/lib/store/jobs";
 import { ensureJobWorker } from "./worker";
 
-// Jobs as the pages see them: the store's row plus, while running, the live progress read from
-// pg_stat_progress_* by the job's pid (coalesced: every viewer's poll costs one read).
+// Jobs as the pages see them: the store's row plus, while running, the live progress of the
+// backend that runs the job's tagged statement (pid + backend_start + tag), read on the job's own
+// endpoint and coalesced: every viewer's poll costs one read.
 
 async function progressOf(row: JobRow): Promise<Pick<Job, "progress" | "progressError">> {
-  if (row.state !== "running" || row.pid === null || !findServer(row.server)) return { progress: null };
-  const pid = row.pid;
+  if (row.state !== "running" || row.pid === null || row.backendStart === null || row.tag === null || !findServer(row.server)) {
+    return { progress: null };
+  }
+  const backend = { pid: row.pid, backendStart: row.backendStart, tag: row.tag };
+  const extras = { pgstattuple: row.command === "bloat_exact", relationBytes: row.relationBytes };
   try {
-    const progress = await coalescedRead({ server: row.server, database: row.database }, `job-progress:${pid}`, (db) => maintenanceProgress(db, pid));
+    const progress = await coalescedJobRead({ server: row.server, database: row.database }, `progress:${row.id}:${row.pid}`, (db) =>
+      maintenanceProgress(db, backend, extras),
+    );
     return { progress };
   } catch (err) {
     return { progress: null, progressError: (err as Error).message };
@@ -26,7 +34,7 @@ async function progressOf(row: JobRow): Promise<Pick<Job, "progress" | "progress
 export async function withProgress(rows: JobRow[]): Promise<Job[]> {
   return Promise.all(
     rows.map(async (r) => {
-      const { auditIntentId: _audit, ...job } = r;
+      const { auditIntentId: _audit, relationBytes: _bytes, ...job } = r;
       return { ...job, ...(await progressOf(r)) };
     }),
   );
@@ -51,4 +59,21 @@ export async function serverJob(server: string, id: number): Promise<JobResponse
 export async function vacuumFullPreview(server: string, dbName: string | undefined, relid: number): Promise<RelationUsersResponse> {
   const found = await read(await resolveDatabase(server, dbName), (db) => relationUsers(db, relid));
   return { ...found, readAt: Date.now() };
+}
+
+/** Per relation of a bloat page: the latest exact figures (pgstattuple, run as a job) and a read queued or running now. */
+export async function exactBloatStatus(server: string, query: ExactBloatQuery): Promise<ExactBloatJobsResponse> {
+  ensureJobWorker();
+  const target = await resolveDatabase(server, query.db);
+  // Jobs record the database by name; without ?db= it is the one the server's URL names.
+  const database = target.database ?? (await coalescedRead(target, "current-database", currentDatabase));
+  const jobs = await withProgress(await exactBloatJobs(server, database, query.oids));
+  return {
+    relations: query.oids.map((oid) => ({
+      oid,
+      latest: jobs.find((j) => j.relid === oid && j.state === "done") ?? null,
+      pending: jobs.find((j) => j.relid === oid && j.state !== "done") ?? null,
+    })),
+    readAt: Date.now(),
+  };
 }

@@ -2,8 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { findServer } from "@/lib/config/servers";
-import { cancelMaintenance, maintenanceConnectionConfig, runMaintenance } from "@/lib/pg/maintenance";
-import { act } from "@/lib/pg/run";
+import { jobTag } from "@/lib/pg/job-backend";
+import { jobClientConfig, JobsRefused } from "@/lib/pg/job-connection";
+import { runMaintenance } from "@/lib/pg/maintenance";
 import { forgetStorageReads } from "@/lib/pg/tables";
 import type { MaintenanceOutcome } from "@/lib/schemas/maintenance";
 import { auditOutcome, type AuditOutcome } from "@/lib/store/audit";
@@ -13,16 +14,19 @@ import {
   finishJob,
   markJobBackend,
   openQueueConnection,
-  reapOrphans,
+  reattachOrphans,
   releaseQueueLock,
   tryQueueLock,
-  type JobRow,
-} from "@/lib/store/jobs";
+} from "@/lib/store/job-queue";
+import type { JobRow } from "@/lib/store/jobs";
+import { watchCancel, watchOrphan } from "./orphans";
+import { AUDIT_OF } from "./outcome";
 
-// One worker per console process. Every few seconds (and at once when a job is queued here) it
-// looks for databases with unfinished jobs and drains each queue it can lock: one job at a time
-// per database, databases in parallel. Other replicas do the same; the store's advisory lock
-// decides who runs a database's queue (lib/store/jobs.ts).
+// One worker per console process. At start, every few seconds, and at once when a job is queued
+// here, it looks for databases with unfinished jobs and drains each queue it can lock: one job at
+// a time per database, databases in parallel. Other replicas do the same; the store's advisory
+// lock decides who runs a database's queue (lib/store/job-queue.ts), and so also who re-attaches
+// a job whose console process stopped (lib/jobs/orphans.ts).
 
 const TICK_MS = 2_000;
 
@@ -37,7 +41,7 @@ interface Worker {
 
 const g = globalThis as typeof globalThis & { __pgwardenJobWorker?: Worker };
 
-/** Starts the worker if this process has none yet; the first tick also reaps dead replicas' jobs. */
+/** Starts the worker if this process has none yet; the first tick also re-attaches stopped processes' jobs. */
 export function ensureJobWorker(): void {
   if (g.__pgwardenJobWorker) return;
   const w: Worker = {
@@ -107,10 +111,13 @@ async function drain(w: Worker, server: string, database: string): Promise<boole
   try {
     if (!(await tryQueueLock(lock, server, database))) return false; // another replica runs this queue
     try {
-      for (const orphan of await reapOrphans(lock, server, database)) {
-        await auditJob(orphan, "unknown", undefined, orphan.message ?? "console process stopped");
+      // Jobs still 'running' under a free lock lost their console process: watch them to their
+      // end before anything else runs in this database (one job per database at a time).
+      for (const orphan of await reattachOrphans(lock, server, database, w.owner)) {
+        await watchOrphan(orphan, (finish, outcome, sqlstate, detail) => settle(orphan, finish, outcome, sqlstate, detail), () => g.__pgwardenJobWorker === w);
       }
       for (;;) {
+        if (g.__pgwardenJobWorker !== w) break; // stopping: leave the queue to the next worker
         const job = await claimNextJob(lock, server, database, w.owner);
         if (!job) break;
         await runJob(job);
@@ -124,43 +131,45 @@ async function drain(w: Worker, server: string, database: string): Promise<boole
   }
 }
 
-const AUDIT_OF: Record<MaintenanceOutcome["status"], AuditOutcome> = {
-  ok: "ok",
-  skipped: "skipped",
-  unknown: "unknown",
-  blocked: "failed",
-  cancelled: "failed",
-  refused: "failed",
-  failed: "failed",
-};
-
 export async function auditJob(job: JobRow, outcome: AuditOutcome, sqlstate: string | undefined, detail: string) {
   if (job.auditIntentId !== null) await auditOutcome(job.auditIntentId, outcome, sqlstate, detail).catch(() => {});
 }
 
+/** A job has ended (run here, or watched after its own process stopped): record it, refresh the reads it changed, audit. */
+async function settle(job: JobRow, finish: () => Promise<JobRow | null>, outcome: AuditOutcome, sqlstate: string | undefined, detail: string) {
+  const done = await finish();
+  forgetStorageReads(job.server);
+  if (done) await auditJob(done, outcome, sqlstate, detail);
+}
+
 async function runJob(job: JobRow) {
   const target = { server: job.server, database: job.database };
-  let backendWrite: Promise<unknown> = Promise.resolve();
   let outcome: MaintenanceOutcome;
+  let watcher: NodeJS.Timeout | undefined;
   try {
+    // The job's own direct connection: never a pooler (refused with the reason and the fix).
+    const config = await jobClientConfig(target);
     outcome = await runMaintenance(
-      maintenanceConnectionConfig(target),
+      config,
       { kind: job.command, relid: job.relid, lockTimeoutMs: job.lockTimeoutMs, options: job.options } as never,
       {
-        onStarted: (s) => {
-          // A cancel asked for before the pid was known is delivered now.
-          backendWrite = markJobBackend(job.id, s.pid, s.backendStart, s.statement)
-            .then((cancel) => (cancel ? act(target, (db) => cancelMaintenance(db, s.pid, s.backendStart)) : null))
-            .catch(() => {});
+        tag: jobTag(job.id),
+        onStarted: async (s) => {
+          // Recorded before the statement is sent, so a console that dies now leaves a findable job.
+          const cancelFirst = await markJobBackend(job.id, s);
+          if (!cancelFirst) watcher = watchCancel(job.id, target, { pid: s.pid, backendStart: s.backendStart, tag: s.tag });
+          return cancelFirst;
         },
       },
     );
   } catch (err) {
-    // Only a request the allow-list rejects throws; it was validated when queued, so a bug if reached.
-    outcome = { status: "failed", statement: null, relation: null, pid: null, message: `Not run: ${(err as Error).message}`, notices: [], durationMs: 0 };
+    outcome =
+      err instanceof JobsRefused
+        ? { status: "refused", statement: null, relation: null, pid: null, message: `Not run: ${err.message}`, notices: [], durationMs: 0 }
+        : // Only a request the allow-list rejects throws; it was validated when queued, so a bug if reached.
+          { status: "failed", statement: null, relation: null, pid: null, message: `Not run: ${(err as Error).message}`, notices: [], durationMs: 0 };
+  } finally {
+    if (watcher) clearInterval(watcher);
   }
-  await backendWrite;
-  const done = await finishJob(job.id, outcome);
-  forgetStorageReads(job.server);
-  await auditJob(done, AUDIT_OF[outcome.status], outcome.sqlstate, `${outcome.status}: ${outcome.message}`);
+  await settle(job, () => finishJob(job.id, outcome), AUDIT_OF[outcome.status], outcome.sqlstate, `${outcome.status}: ${outcome.message}`);
 }

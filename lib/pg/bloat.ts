@@ -1,11 +1,12 @@
 import "server-only";
-import { escapeIdentifier } from "pg";
 import { ApiError } from "@/lib/api/errors";
-import type { BloatQuery, BloatResponse, BloatRow, ExactBloatQuery, ExactBloatResponse } from "@/lib/schemas/storage";
+import type { ExactBloat } from "@/lib/schemas/maintenance";
+import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
 import { coalesceStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { read } from "./run";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
+import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
 import type { Queryable } from "./types";
 
 // pg_stats is joined by schemaname/tablename TEXT, never through a ::regclass cast: with the cast
@@ -150,74 +151,21 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
   };
 }
 
-const RELATION = /* sql */ `
-  SELECT c.relkind, c.relname, n.nspname, am.amname,
-         (SELECT en.nspname FROM pg_extension e JOIN pg_namespace en ON en.oid = e.extnamespace
-           WHERE e.extname = 'pgstattuple') AS ext_schema,
-         current_setting('block_size')::int AS block_size
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
-   WHERE c.oid = $1`;
-
 /**
- * Exact figures from pgstattuple. It READS THE WHOLE RELATION (I/O and time grow with its size),
- * so it runs only on request for one relation. The extension schema comes from the catalog.
+ * Exact figures from pgstattuple on any client. It READS THE WHOLE RELATION (I/O and time grow
+ * with its size): the console runs it only as a queued job (kind bloat_exact, lib/jobs), whose
+ * runner uses the same statement and shaping (lib/pg/storage/exact-bloat.ts).
  */
-export async function exactBloat(db: Queryable, oid: number): Promise<Omit<ExactBloatResponse, "readAt">> {
-  const rel = (await db.query(RELATION, [oid])).rows[0];
-  if (!rel) throw new ApiError(404, "relation_not_found", "No relation with that OID in this database.");
-  if (!rel.ext_schema) {
-    throw new ApiError(409, "pgstattuple_missing", "Exact figures need the pgstattuple extension: CREATE EXTENSION pgstattuple;");
+export async function exactBloat(db: Queryable, oid: number): Promise<ExactBloat> {
+  const found = (await db.query(EXACT_TARGET, [oid])).rows[0];
+  if (!found) throw new ApiError(404, "relation_not_found", "No relation with that OID in this database.");
+  const target = toExactTarget(found);
+  let statement: string;
+  try {
+    statement = exactBloatStatement(target);
+  } catch (err) {
+    if (err instanceof ExactBloatRefusal) throw new ApiError(409, "refused", err.message);
+    throw err;
   }
-  const ext = escapeIdentifier(rel.ext_schema);
-  const name = `${rel.nspname}.${rel.relname}`;
-  if (rel.relkind === "r" || rel.relkind === "m" || rel.relkind === "t") {
-    const s = (await db.query(`SELECT * FROM ${ext}.pgstattuple($1::oid::regclass)`, [oid])).rows[0];
-    const wasted = s.dead_tuple_len + s.free_space;
-    return {
-      oid,
-      kind: "table",
-      name,
-      totalBytes: s.table_len,
-      wastedBytes: wasted,
-      wastedPct: s.table_len > 0 ? (100 * wasted) / s.table_len : 0,
-      details: {
-        tupleCount: s.tuple_count,
-        tupleBytes: s.tuple_len,
-        deadTupleCount: s.dead_tuple_count,
-        deadTupleBytes: s.dead_tuple_len,
-        freeBytes: s.free_space,
-      },
-    };
-  }
-  if (rel.relkind === "i" && rel.amname === "btree") {
-    const s = (await db.query(`SELECT * FROM ${ext}.pgstatindex($1::oid::regclass)`, [oid])).rows[0];
-    const leafBytes = s.leaf_pages * rel.block_size;
-    const emptyBytes = (s.empty_pages + s.deleted_pages) * rel.block_size;
-    const wasted = Math.round(leafBytes * (1 - (s.avg_leaf_density ?? 100) / 100)) + emptyBytes;
-    return {
-      oid,
-      kind: "index",
-      name,
-      totalBytes: s.index_size,
-      wastedBytes: wasted,
-      wastedPct: s.index_size > 0 ? (100 * wasted) / s.index_size : 0,
-      details: {
-        leafPages: s.leaf_pages,
-        internalPages: s.internal_pages,
-        emptyPages: s.empty_pages,
-        deletedPages: s.deleted_pages,
-        avgLeafDensity: s.avg_leaf_density,
-        leafFragmentation: s.leaf_fragmentation,
-      },
-    };
-  }
-  throw new ApiError(400, "unsupported_relation", "Exact bloat is available for tables and btree indexes only.");
-}
-
-export async function exactBloatFor(server: string, query: ExactBloatQuery): Promise<ExactBloatResponse> {
-  const target = await resolveDatabase(server, query.db);
-  // read() maps every error thrown inside it to a DbError; an ApiError (404/409) is carried out as a value.
-  const out = await read(target, (db) => exactBloat(db, query.oid).catch((e) => (e instanceof ApiError ? e : Promise.reject(e))));
-  if (out instanceof ApiError) throw out;
-  return { ...out, readAt: Date.now() };
+  return shapeExactBloat(target, (await db.query(statement)).rows[0]);
 }

@@ -1,42 +1,32 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { z } from "zod";
-import { env } from "@/lib/config/env";
-import { findServer } from "@/lib/config/servers";
-import {
-  MaintenanceRequest,
-  type MaintenanceNotice,
-  type MaintenanceOutcome,
-  type MaintenanceProgress,
-} from "@/lib/schemas/maintenance";
-import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";
+import { MaintenanceRequest, type MaintenanceNotice, type MaintenanceOutcome } from "@/lib/schemas/maintenance";
+import { jobTag } from "./job-backend";
+import { CONSOLE_APPLICATION_NAME } from "./pools";
+import { EXACT_TARGET, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
 import { conflictingLockModes, maintenanceStatement, MaintenanceRefusal, type CatalogRelation } from "./storage/maintenance-sql";
-import type { Queryable } from "./types";
 
-// The maintenance runner core. A job queue (with history and audit, lib/store) calls
+// The maintenance runner core. A job queue (with history and audit, lib/jobs) calls
 // runMaintenance(); this file only runs one statement and reports what happened.
 //
 // Why a dedicated pg.Client and not the pool: VACUUM and REINDEX CONCURRENTLY refuse to run inside
 // a transaction block, and the pool's reads run in one with a 5 s statement_timeout that would
 // cancel any real VACUUM. Here: autocommit, statement_timeout 0, and a short lock_timeout of its
 // own so a job fails fast instead of queueing behind a reader and blocking everyone behind it.
-
-/** Connection settings for a job on (server, database), from the registry (never from a request). */
-export function maintenanceConnectionConfig(target: Target): pg.ClientConfig {
-  const server = findServer(target.server);
-  if (!server) throw new Error(`unknown server ${target.server}`);
-  return {
-    // The URL's path names the database (pg lets it win over a separate `database` field).
-    connectionString: urlForDatabase(server.url, target.database),
-    connectionTimeoutMillis: env().PGWARDEN_CONNECT_TIMEOUT_MS,
-    keepAlive: true,
-  };
-}
+// Those are session settings, so the connection must be the job's alone and closed afterwards:
+// the caller passes a direct endpoint (lib/pg/job-connection.ts), never a pooler.
 
 export interface MaintenanceHooks {
-  /** The job's backend is known: a queue stores pid + backend_start to read progress and cancel. */
-  /** backendStart is exact to the microsecond (a JS Date would drop them and never match again). */
-  onStarted?(info: { pid: number; backendStart: string; statement: string }): void;
+  /** The comment the statement starts with (lib/pg/job-backend.ts): what progress and cancel look for. */
+  tag?: string;
+  /**
+   * The job's backend is known, just before its statement is sent. backendStart is exact to the
+   * microsecond (a JS Date would drop them and never match again). Awaited: resolving `true`
+   * means a cancel came first, and the statement is not sent at all.
+   */
+  onStarted?(info: { pid: number; backendStart: string; statement: string; tag: string; relationBytes: number | null }): unknown;
   onNotice?(notice: MaintenanceNotice): void;
 }
 
@@ -48,11 +38,6 @@ const SETUP = /* sql */ `
          current_setting('server_version_num')::int AS version,
          set_config('statement_timeout', '0', false) AS st,
          set_config('lock_timeout', $1, false) AS lt`;
-
-const RELATION = /* sql */ `
-  SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.oid = $1`;
 
 // After a lock timeout: sessions holding or queued for a conflicting lock on the relation, its
 // table (for an index), its indexes and its TOAST table. Queued ones count: a waiting ACCESS
@@ -80,7 +65,8 @@ function isSkipNotice(n: MaintenanceNotice): boolean {
 }
 
 /**
- * Runs one VACUUM / ANALYZE / REINDEX on a dedicated connection and reports the outcome.
+ * Runs one VACUUM / ANALYZE / REINDEX / pgstattuple read on a dedicated connection and reports
+ * the outcome. The statement goes out as `<tag> <statement>`.
  * The request is validated here against the allow-list whatever the caller did before.
  */
 export async function runMaintenance(
@@ -89,6 +75,8 @@ export async function runMaintenance(
   hooks: MaintenanceHooks = {},
 ): Promise<MaintenanceOutcome> {
   const request = MaintenanceRequest.parse(input);
+  // Without a job id (direct use) a random tag still makes the statement findable.
+  const tag = hooks.tag ?? jobTag(`run${randomBytes(4).toString("hex")}`);
   const started = Date.now();
   const notices: MaintenanceNotice[] = [];
   let statement: string | null = null;
@@ -120,23 +108,44 @@ export async function runMaintenance(
   try {
     const setup = (await client.query(SETUP, [String(request.lockTimeoutMs)])).rows[0];
     pid = setup.pid;
-    if (setup.standby) {
+    // pgstattuple only reads: it works on a standby too.
+    if (setup.standby && request.kind !== "bloat_exact") {
       return done("refused", "The server is a standby (in recovery): VACUUM, ANALYZE and REINDEX can only run on the primary.");
     }
-    const rel = (await client.query(RELATION, [request.relid])).rows[0];
-    if (!rel) return done("refused", "That relation no longer exists in this database; nothing was run.");
-    relation = { oid: Number(rel.oid), schema: rel.schema, name: rel.name, kind: rel.kind };
+    const found = (await client.query(EXACT_TARGET, [request.relid])).rows[0];
+    if (!found) return done("refused", "That relation no longer exists in this database; nothing was run.");
+    const target = toExactTarget(found);
+    relation = { oid: target.oid, schema: target.schema, name: target.name, kind: target.kind };
     try {
-      statement = maintenanceStatement(request, relation, setup.version);
+      statement = maintenanceStatement(request, { ...relation, am: target.am, pgstattupleSchema: target.pgstattupleSchema, blockSize: target.blockSize }, setup.version);
     } catch (err) {
       if (err instanceof MaintenanceRefusal) return done("refused", err.message);
       throw err;
     }
-    hooks.onStarted?.({ pid: setup.pid, backendStart: setup.backend_start, statement });
+    const exact = request.kind === "bloat_exact";
+    let cancelledFirst: unknown;
     try {
-      await client.query(statement);
+      cancelledFirst = await hooks.onStarted?.({
+        pid: setup.pid,
+        backendStart: setup.backend_start,
+        statement,
+        tag,
+        relationBytes: exact ? target.relpages * target.blockSize : null,
+      });
+    } catch (err) {
+      // Not recorded means not findable for progress or cancel: better not to start at all.
+      return done("failed", `Not run: the job's backend could not be recorded (${(err as Error).message}); nothing was sent.`);
+    }
+    if (cancelledFirst === true) return done("cancelled", "Cancelled before its statement was sent; nothing was run.");
+    let rows: Record<string, number | null>[];
+    try {
+      rows = (await client.query(`${tag} ${statement}`)).rows;
     } catch (err) {
       return await failure(client, request, err as PgError, done);
+    }
+    if (exact) {
+      const result = shapeExactBloat(target, rows[0] ?? {});
+      return done("ok", `Read ${result.name}: ${result.wastedPct.toFixed(1)} % wasted.`, { result });
     }
     const skip = notices.find(isSkipNotice);
     if (skip) return done("skipped", `PostgreSQL skipped it: ${skip.message}`);
@@ -183,52 +192,4 @@ async function failure(
     : "";
   if (sqlstate === "42501") return done("failed", `Not permitted: ${e.message}.${reindexNote}`, { sqlstate });
   return done("failed", `PostgreSQL error ${sqlstate}: ${e.message}.${reindexNote}`, { sqlstate });
-}
-
-// pg_stat_progress_analyze is PG 13+; every supported server here is 14+. VACUUM FULL reports in
-// pg_stat_progress_cluster. pg_blocking_pids only for a waiting job: it locks the lock manager.
-const PROGRESS = /* sql */ `
-  SELECT a.state = 'active' AS running,
-         CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) ELSE '{}'::int[] END AS waiting_on,
-         v.phase AS v_phase, v.heap_blks_total AS v_total, v.heap_blks_scanned AS v_scanned, v.heap_blks_vacuumed AS v_vacuumed,
-         an.phase AS a_phase, an.sample_blks_total AS a_total, an.sample_blks_scanned AS a_done,
-         ci.phase AS i_phase, ci.blocks_total AS i_total, ci.blocks_done AS i_done,
-         cl.phase AS c_phase, cl.heap_blks_total AS c_total, cl.heap_blks_scanned AS c_done
-    FROM pg_stat_activity a
-    LEFT JOIN pg_stat_progress_vacuum v ON v.pid = a.pid
-    LEFT JOIN pg_stat_progress_analyze an ON an.pid = a.pid
-    LEFT JOIN pg_stat_progress_create_index ci ON ci.pid = a.pid
-    LEFT JOIN pg_stat_progress_cluster cl ON cl.pid = a.pid
-   WHERE a.pid = $1`;
-
-/** Progress of a running job by its backend pid (phase, blocks done/total, %). */
-export async function maintenanceProgress(db: Queryable, pid: number): Promise<MaintenanceProgress> {
-  const r = (await db.query(PROGRESS, [pid])).rows[0];
-  const none = { pid, command: null, phase: null, blocksDone: null, blocksTotal: null, percent: null };
-  if (!r) return { ...none, waitingOn: [], running: false };
-  const pick = (): Omit<MaintenanceProgress, "waitingOn" | "running"> => {
-    if (r.v_phase) {
-      const doneBlocks = r.v_phase === "vacuuming heap" ? r.v_vacuumed : r.v_scanned;
-      return { pid, command: "vacuum", phase: r.v_phase, blocksDone: doneBlocks, blocksTotal: r.v_total, percent: null };
-    }
-    if (r.c_phase) return { pid, command: "cluster", phase: r.c_phase, blocksDone: r.c_done, blocksTotal: r.c_total, percent: null };
-    if (r.i_phase) return { pid, command: "create_index", phase: r.i_phase, blocksDone: r.i_done, blocksTotal: r.i_total, percent: null };
-    if (r.a_phase) return { pid, command: "analyze", phase: r.a_phase, blocksDone: r.a_done, blocksTotal: r.a_total, percent: null };
-    return none;
-  };
-  const p = pick();
-  const percent = p.blocksTotal && p.blocksDone !== null ? Math.min(100, (100 * p.blocksDone) / p.blocksTotal) : null;
-  return { ...p, percent, waitingOn: r.waiting_on ?? [], running: r.running === true };
-}
-
-/**
- * Cancels a job, guarded by identity (pid + backend_start): a reused pid is never signalled.
- * pg_cancel_backend returns false with a WARNING for a gone pid, which is "gone", not success.
- */
-export async function cancelMaintenance(db: Queryable, pid: number, backendStart: string): Promise<"cancelled" | "gone"> {
-  const { rows } = await db.query(
-    /* sql */ `SELECT pg_cancel_backend(pid) AS sent FROM pg_stat_activity WHERE pid = $1 AND backend_start = $2::timestamptz`,
-    [pid, backendStart],
-  );
-  return rows[0]?.sent === true ? "cancelled" : "gone";
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import type { Capability, ServerInfoResponse } from "@/lib/schemas/server-info";
+import { poolerFactsFor } from "./pooler";
 import { coalescedRead } from "./run";
 import type { Queryable } from "./types";
 
@@ -210,7 +211,7 @@ export function capabilities(f: ServerFacts): Capability[] {
 }
 
 export async function serverInfo(server: string): Promise<ServerInfoResponse> {
-  const facts = await coalescedRead({ server }, "server-info", serverFacts);
+  const [facts, pooler] = await Promise.all([coalescedRead({ server }, "server-info", serverFacts), poolerFactsFor(server)]);
   return {
     version: facts.version,
     versionNum: facts.versionNum,
@@ -220,6 +221,7 @@ export async function serverInfo(server: string): Promise<ServerInfoResponse> {
     database: facts.database,
     extensions: facts.extensions,
     capabilities: capabilities(facts),
+    pooler: pooler!,
     readAt: Date.now(),
   };
 }

@@ -10,8 +10,11 @@ import type { Queryable } from "./types";
 const RELATIONS = /* sql */ `
   SELECT current_database() AS database, pg_is_in_recovery() AS standby,
          current_setting('server_version_num')::int AS version,
-         coalesce((SELECT json_agg(json_build_object('oid', c.oid::int8, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind))
-                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         current_setting('block_size')::int AS block_size,
+         (SELECT en.nspname FROM pg_extension e JOIN pg_namespace en ON en.oid = e.extnamespace
+           WHERE e.extname = 'pgstattuple') AS pgstattuple_schema,
+         coalesce((SELECT json_agg(json_build_object('oid', c.oid::int8, 'schema', n.nspname, 'name', c.relname, 'kind', c.relkind, 'am', am.amname))
+                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
                     WHERE c.oid = ANY($1::oid[])), '[]') AS relations`;
 
 export interface NamedRelation {
@@ -19,12 +22,17 @@ export interface NamedRelation {
   schema: string;
   name: string;
   kind: string;
+  /** access method (indexes: btree, gin, …) */
+  am: string | null;
 }
 
 export interface RelationsByOid {
   database: string;
   standby: boolean;
   version: number;
+  blockSize: number;
+  /** where pgstattuple is installed in this database; null when it is not */
+  pgstattupleSchema: string | null;
   relations: Map<number, NamedRelation>;
 }
 
@@ -33,7 +41,12 @@ export async function relationsByOid(db: Queryable, oids: number[]): Promise<Rel
   const r = (await db.query(RELATIONS, [oids])).rows[0];
   const relations = new Map<number, NamedRelation>();
   for (const x of r.relations as NamedRelation[]) relations.set(Number(x.oid), { ...x, oid: Number(x.oid) });
-  return { database: r.database, standby: r.standby, version: r.version, relations };
+  return { database: r.database, standby: r.standby, version: r.version, blockSize: r.block_size, pgstattupleSchema: r.pgstattuple_schema, relations };
+}
+
+/** The database a connection is in (a server URL's default, for jobs recorded by name). */
+export async function currentDatabase(db: Queryable): Promise<string> {
+  return (await db.query(/* sql */ `SELECT current_database() AS name`)).rows[0].name;
 }
 
 // Locks on the table, its indexes and its TOAST table (a VACUUM FULL rewrites all of them), in

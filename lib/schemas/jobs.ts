@@ -1,6 +1,8 @@
 import { z } from "zod";
+import type { Permission } from "@/lib/auth/permissions";
 import {
   AnalyzeOptions,
+  ExactBloat,
   LockTimeoutMs,
   MaintenanceNotice,
   MaintenanceProgress,
@@ -16,8 +18,22 @@ import { DatabaseQuery } from "./servers";
 // Maintenance jobs: requests to queue them (one route per permission), and the job rows with
 // live progress. Options come from the maintenance allow-list (lib/schemas/maintenance.ts).
 
-export const JobCommand = z.enum(["vacuum", "vacuum_analyze", "vacuum_full", "analyze", "reindex_index", "reindex_table"]);
+export const JobCommand = z.enum(["vacuum", "vacuum_analyze", "vacuum_full", "analyze", "reindex_index", "reindex_table", "bloat_exact"]);
 export type JobCommand = z.infer<typeof JobCommand>;
+
+/**
+ * The permission a command needs: to queue it, and to cancel it (an operator may not stop an
+ * admin's VACUUM FULL). Shared by the routes, lib/jobs/cancel.ts and the buttons.
+ */
+export const JOB_PERMISSION: Record<JobCommand, Permission> = {
+  vacuum: "vacuum",
+  vacuum_analyze: "vacuum",
+  analyze: "analyze",
+  reindex_index: "reindex",
+  reindex_table: "reindex",
+  vacuum_full: "vacuum_full",
+  bloat_exact: "bloat_exact",
+};
 
 export const JobState = z.enum(["queued", "running", "done"]);
 export type JobState = z.infer<typeof JobState>;
@@ -46,11 +62,15 @@ export const VacuumFullJobsRequest = z
   })
   .strict();
 
+/** Exact bloat of one relation (pgstattuple reads all of it): one job. */
+export const ExactBloatJobRequest = z.object({ relid: RelationOid, lockTimeoutMs: LockTimeoutMs }).strict();
+
 export type JobsRequest =
   | z.infer<typeof VacuumJobsRequest>
   | z.infer<typeof AnalyzeJobsRequest>
   | z.infer<typeof ReindexJobsRequest>
-  | z.infer<typeof VacuumFullJobsRequest>;
+  | z.infer<typeof VacuumFullJobsRequest>
+  | { command: "bloat_exact"; relids: number[]; lockTimeoutMs: number; options: Record<string, never> };
 
 export const JobParams = ServerParams.extend({ job: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
@@ -85,11 +105,19 @@ export const Job = z.object({
   notices: z.array(MaintenanceNotice),
   blockedBy: z.array(z.number()),
   cancelRequested: z.boolean(),
+  /** a cancel signal reached the job's backend (pid + backend_start + tag matched) */
+  cancelSent: z.boolean(),
+  /** another console process took over this job after the one running it stopped */
+  reattachedAt: z.string().nullable(),
+  /** the comment the job's statement starts with, as it shows in pg_stat_activity */
+  tag: z.string().nullable(),
   /** queued jobs: how many of this database's jobs are ahead of it (the running one included) */
   ahead: z.number().nullable(),
   /** running jobs: read from pg_stat_progress_* now; null when unavailable */
   progress: MaintenanceProgress.nullable(),
   progressError: z.string().optional(),
+  /** bloat_exact: pgstattuple's figures */
+  result: ExactBloat.nullable(),
 });
 export type Job = z.infer<typeof Job>;
 
@@ -102,9 +130,17 @@ export type JobResponse = z.infer<typeof JobResponse>;
 export const CreateJobsResponse = z.object({ jobs: z.array(Job) });
 export type CreateJobsResponse = z.infer<typeof CreateJobsResponse>;
 
+/** Per relation: the latest finished exact read (figures in job.result) and one queued or running now. */
+export const ExactBloatJobsResponse = z.object({
+  relations: z.array(z.object({ oid: z.number(), latest: Job.nullable(), pending: Job.nullable() })),
+  readAt: z.number(),
+});
+export type ExactBloatJobsResponse = z.infer<typeof ExactBloatJobsResponse>;
+
 export const CancelJobResponse = z.object({
   job: Job,
-  outcome: z.enum(["cancelled", "cancel_sent", "already_done"]),
+  /** cancel_requested: the backend is alive but its statement has not started; the worker delivers it */
+  outcome: z.enum(["cancelled", "cancel_sent", "cancel_requested", "already_done"]),
   message: z.string(),
 });
 export type CancelJobResponse = z.infer<typeof CancelJobResponse>;

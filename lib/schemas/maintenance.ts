@@ -44,6 +44,8 @@ export const VacuumOptions = z
 export const VacuumFullOptions = z.object({ ...Verbose, ...SkipLocked }).strict();
 export const AnalyzeOptions = z.object({ ...Verbose, ...SkipLocked, bufferUsageLimit: BufferUsageLimit.optional() }).strict();
 export const ReindexOptions = z.object({ ...Verbose }).strict();
+/** pgstattuple / pgstatindex take no options. */
+export const ExactBloatOptions = z.object({}).strict();
 
 /** Lock wait before giving up: fail fast rather than queue behind a reader and block everyone. */
 export const LockTimeoutMs = z.number().int().min(100).max(60_000).default(3_000);
@@ -57,6 +59,8 @@ export const MaintenanceRequest = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("analyze"), ...base, options: AnalyzeOptions.default({}) }).strict(),
   z.object({ kind: z.literal("reindex_index"), ...base, options: ReindexOptions.default({}) }).strict(),
   z.object({ kind: z.literal("reindex_table"), ...base, options: ReindexOptions.default({}) }).strict(),
+  /** exact bloat: pgstattuple (tables) or pgstatindex (btree indexes); reads the whole relation */
+  z.object({ kind: z.literal("bloat_exact"), ...base, options: ExactBloatOptions.default({}) }).strict(),
 ]);
 export type MaintenanceRequest = z.infer<typeof MaintenanceRequest>;
 export type MaintenanceKind = MaintenanceRequest["kind"];
@@ -67,6 +71,19 @@ export type MaintenanceStatus = z.infer<typeof MaintenanceStatus>;
 
 export const MaintenanceNotice = z.object({ severity: z.string(), code: z.string().optional(), message: z.string() });
 export type MaintenanceNotice = z.infer<typeof MaintenanceNotice>;
+
+/** pgstattuple's figures for one relation, as a job's result. */
+export const ExactBloat = z.object({
+  oid: z.number(),
+  kind: z.enum(["table", "index"]),
+  name: z.string(),
+  totalBytes: z.number(),
+  /** table: dead tuples + free space; index: the unused part of leaf pages */
+  wastedBytes: z.number(),
+  wastedPct: z.number(),
+  details: z.record(z.string(), z.number().nullable()),
+});
+export type ExactBloat = z.infer<typeof ExactBloat>;
 
 export const MaintenanceOutcome = z.object({
   status: MaintenanceStatus,
@@ -79,12 +96,15 @@ export const MaintenanceOutcome = z.object({
   blockedBy: z.array(z.number()).optional(),
   notices: z.array(MaintenanceNotice),
   durationMs: z.number(),
+  /** what the statement returned, for commands that return something (bloat_exact) */
+  result: ExactBloat.optional(),
 });
 export type MaintenanceOutcome = z.infer<typeof MaintenanceOutcome>;
 
 export const MaintenanceProgress = z.object({
   pid: z.number(),
-  command: z.enum(["vacuum", "analyze", "create_index", "cluster"]).nullable(),
+  /** pgstattuple: PostgreSQL reports no progress for it; elapsed time and relationBytes are all there is */
+  command: z.enum(["vacuum", "analyze", "create_index", "cluster", "pgstattuple"]).nullable(),
   phase: z.string().nullable(),
   blocksDone: z.number().nullable(),
   blocksTotal: z.number().nullable(),
@@ -92,5 +112,7 @@ export const MaintenanceProgress = z.object({
   /** the job is waiting for a lock held or queued by these pids */
   waitingOn: z.array(z.number()),
   running: z.boolean(),
+  /** pgstattuple: the size of what it reads (pg_class.relpages × block size when the job started) */
+  relationBytes: z.number().nullable().optional(),
 });
 export type MaintenanceProgress = z.infer<typeof MaintenanceProgress>;

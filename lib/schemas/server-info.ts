@@ -24,6 +24,32 @@ export const Capability = z.object({
 });
 export type Capability = z.infer<typeof Capability>;
 
+/** Whether the server is reached through a connection pooler, and whether maintenance jobs may run. */
+export const PoolerFacts = z.object({
+  /** "pooler" in the servers file */
+  declared: z.enum(["pgbouncer"]).nullable(),
+  /**
+   * transaction: the console saw the backend pid change between two transactions of one client
+   * connection (or two clients share one backend); none: each connection kept its backend;
+   * unknown: could not check (unreachable)
+   */
+  detected: z.enum(["transaction", "none", "unknown"]),
+  /** what was observed */
+  detail: z.string(),
+  /** the servers file gives a directUrl (its value never leaves the server) */
+  directUrl: z.boolean(),
+  /** the directUrl checked the same way */
+  directDetected: z.enum(["transaction", "none", "unknown"]).optional(),
+  jobs: z.object({
+    ok: z.boolean(),
+    /** which connection jobs use */
+    via: z.enum(["url", "directUrl"]).nullable(),
+    reason: z.string().nullable(),
+    fix: z.string().nullable(),
+  }),
+});
+export type PoolerFacts = z.infer<typeof PoolerFacts>;
+
 export const ServerInfoResponse = z.object({
   version: z.string(),
   versionNum: z.number(),
@@ -33,6 +59,7 @@ export const ServerInfoResponse = z.object({
   database: z.string(),
   extensions: z.array(z.object({ name: z.string(), installed: z.string().nullable(), available: z.boolean() })),
   capabilities: z.array(Capability),
+  pooler: PoolerFacts,
   readAt: z.number(),
 });
 export type ServerInfoResponse = z.infer<typeof ServerInfoResponse>;

@@ -193,21 +193,15 @@ export const BloatResponse = z.object({
 });
 export type BloatResponse = z.infer<typeof BloatResponse>;
 
-export const ExactBloatQuery = DatabaseQuery.extend({ oid: z.coerce.number().int().min(1).max(4_294_967_295) });
-export type ExactBloatQuery = z.infer<typeof ExactBloatQuery>;
-
-export const ExactBloatResponse = z.object({
-  oid: z.number(),
-  kind: z.enum(["table", "index"]),
-  name: z.string(),
-  totalBytes: z.number(),
-  /** table: dead tuples + free space; index: the unused part of leaf pages */
-  wastedBytes: z.number(),
-  wastedPct: z.number(),
-  details: z.record(z.string(), z.number().nullable()),
-  readAt: z.number(),
+/** The relations of a page of the bloat panel: `oids=1,2,3` (up to 100). */
+export const ExactBloatQuery = DatabaseQuery.extend({
+  oids: z
+    .string()
+    .regex(/^\d{1,10}(,\d{1,10}){0,99}$/, "a comma-separated list of up to 100 OIDs")
+    .transform((v) => [...new Set(v.split(",").map(Number))])
+    .pipe(z.array(z.number().int().min(1).max(4_294_967_295))),
 });
-export type ExactBloatResponse = z.infer<typeof ExactBloatResponse>;
+export type ExactBloatQuery = z.infer<typeof ExactBloatQuery>;
 
 // ---- space ----
 

@@ -1,20 +1,17 @@
 import "server-only";
-import pg from "pg";
 import type { Job, JobCommand } from "@/lib/schemas/jobs";
-import type { MaintenanceOutcome } from "@/lib/schemas/maintenance";
-import { store, storePool } from "./db";
+import { store } from "./db";
 
-// The maintenance_jobs table (migration 1767312000000). Queue discipline: a replica first takes the
-// session advisory lock of (server, database) on a dedicated store connection, and only then claims
-// the oldest queued row of that database; it keeps the lock until that database's queue is empty.
-// Hence at most one job per database runs across all replicas, and a 'running' row whose lock is
-// free belongs to a process that died: reapOrphans() marks it unknown.
+// The maintenance_jobs table (migrations 1767312000000, 1767484800000): rows as the pages see them,
+// queueing and cancel requests. The worker's side (queue lock, claim, finish, orphans) is in
+// job-queue.ts.
 
-const COLUMNS = /* sql */ `
+export const COLUMNS = /* sql */ `
   j.id, j.server, j.database, j.relation_oid, j.relation_name, j.command, j.options, j.lock_timeout_ms,
   j.state, j.outcome, j.user_name, j.queued_at, j.started_at, j.finished_at, j.backend_pid,
   to_char(j.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS backend_start,
   j.statement, j.message, j.sqlstate, j.notices, j.blocked_by, j.cancel_requested_at, j.audit_intent_id,
+  j.cancel_sent_at, j.reattached_at, j.tag, j.relation_bytes, j.result,
   (extract(epoch FROM coalesce(j.finished_at, clock_timestamp()) - j.started_at) * 1000)::float8 AS elapsed_ms,
   CASE WHEN j.state = 'queued' THEN
     (SELECT count(*) FROM maintenance_jobs a
@@ -23,11 +20,13 @@ const COLUMNS = /* sql */ `
 
 export interface JobRow extends Omit<Job, "progress" | "progressError"> {
   auditIntentId: number | null;
+  /** bloat_exact: the size it reads, for its progress */
+  relationBytes: number | null;
 }
 
 const iso = (v: Date | null) => (v ? v.toISOString() : null);
 
-interface RawJob {
+export interface RawJob {
   id: number | string;
   server: string;
   database: string;
@@ -51,11 +50,16 @@ interface RawJob {
   notices: Job["notices"] | null;
   blocked_by: number[] | null;
   cancel_requested_at: Date | null;
+  cancel_sent_at: Date | null;
+  reattached_at: Date | null;
+  tag: string | null;
+  relation_bytes: number | string | null;
+  result: Job["result"];
   ahead: number | null;
   audit_intent_id: number | string | null;
 }
 
-function toJob(r: RawJob): JobRow {
+export function toJob(r: RawJob): JobRow {
   return {
     id: Number(r.id),
     server: r.server,
@@ -80,8 +84,13 @@ function toJob(r: RawJob): JobRow {
     notices: r.notices ?? [],
     blockedBy: r.blocked_by ?? [],
     cancelRequested: r.cancel_requested_at !== null,
+    cancelSent: r.cancel_sent_at !== null,
+    reattachedAt: iso(r.reattached_at),
+    tag: r.tag,
     ahead: r.ahead ?? null,
+    result: r.result ?? null,
     auditIntentId: r.audit_intent_id === null ? null : Number(r.audit_intent_id),
+    relationBytes: r.relation_bytes === null ? null : Number(r.relation_bytes),
   };
 }
 
@@ -169,7 +178,11 @@ export async function cancelQueuedJob(id: number, by: string): Promise<JobRow | 
   return rows[0] ? toJob(rows[0]) : null;
 }
 
-/** Records that someone asked to cancel a running job (the worker also checks it once the pid is known). */
+/**
+ * Records that someone asked to cancel a running job. The worker watching the job (the one that
+ * runs it, or the one that re-attached it) delivers the signal too, so a request made before the
+ * statement starts, or on another replica, is not lost.
+ */
 export async function markCancelRequested(id: number, by: string): Promise<void> {
   await (await store()).query(
     /* sql */ `UPDATE maintenance_jobs SET cancel_requested_at = coalesce(cancel_requested_at, clock_timestamp()), cancel_requested_by = $2
@@ -178,82 +191,21 @@ export async function markCancelRequested(id: number, by: string): Promise<void>
   );
 }
 
-// ---- the worker's side: a dedicated connection that holds the per-database advisory lock ----
-
-export type QueueLock = pg.Client;
-
-const LOCK_KEY = /* sql */ `hashtextextended('pgwarden-job:' || $1::text || '/' || $2::text, 0)`;
-
-/** A connection of its own: a session advisory lock lives as long as the connection. */
-export async function openQueueConnection(): Promise<QueueLock> {
-  const o = (await storePool()).options;
-  const client = new pg.Client({
-    connectionString: o.connectionString,
-    options: o.options,
-    application_name: "pgwarden-jobs",
-    connectionTimeoutMillis: 5_000,
-    keepAlive: true,
-  });
-  client.on("error", () => {}); // a lost store connection surfaces on the next query
-  await client.connect();
-  return client;
+/** A cancel signal reached the job's backend. */
+export async function markCancelSent(id: number): Promise<void> {
+  await (await store()).query(
+    /* sql */ `UPDATE maintenance_jobs SET cancel_sent_at = coalesce(cancel_sent_at, clock_timestamp()) WHERE id = $1`,
+    [id],
+  );
 }
 
-export async function tryQueueLock(c: QueueLock, server: string, database: string): Promise<boolean> {
-  const { rows } = await c.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS ok`, [server, database]);
-  return rows[0].ok === true;
-}
-
-export async function releaseQueueLock(c: QueueLock, server: string, database: string): Promise<void> {
-  await c.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`, [server, database]);
-}
-
-/** With the lock held: 'running' rows of this database have no live owner. Returns them. */
-export async function reapOrphans(c: QueueLock, server: string, database: string): Promise<JobRow[]> {
-  const { rows } = await c.query(
-    /* sql */ `WITH j AS (
-                 UPDATE maintenance_jobs SET state = 'done', outcome = 'unknown', finished_at = clock_timestamp(),
-                        message = 'The console process running this job stopped (' || coalesce(owner, '?') || '); whether the statement finished is unknown. Check the table before running it again.'
-                  WHERE server = $1 AND database = $2 AND state = 'running' RETURNING *)
-               SELECT ${COLUMNS} FROM j`,
-    [server, database],
+/** Per relation: the latest finished exact read and the latest one queued or running. */
+export async function exactBloatJobs(server: string, database: string, relids: number[]): Promise<JobRow[]> {
+  const { rows } = await (await store()).query(
+    /* sql */ `SELECT DISTINCT ON (j.relation_oid, j.state = 'done') ${COLUMNS} FROM maintenance_jobs j
+               WHERE j.server = $1 AND j.database = $2 AND j.relation_oid = ANY($3::int8[]) AND j.command = 'bloat_exact'
+               ORDER BY j.relation_oid, j.state = 'done', j.id DESC`,
+    [server, database, relids],
   );
   return rows.map(toJob);
-}
-
-/** With the lock held: takes the oldest queued job of this database. */
-export async function claimNextJob(c: QueueLock, server: string, database: string, owner: string): Promise<JobRow | null> {
-  const { rows } = await c.query(
-    /* sql */ `WITH j AS (
-                 UPDATE maintenance_jobs SET state = 'running', started_at = clock_timestamp(), owner = $3
-                  WHERE id = (SELECT id FROM maintenance_jobs
-                               WHERE server = $1 AND database = $2 AND state = 'queued'
-                               ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                  RETURNING *)
-               SELECT ${COLUMNS} FROM j`,
-    [server, database, owner],
-  );
-  return rows[0] ? toJob(rows[0]) : null;
-}
-
-/** The job's backend is known. Returns whether a cancel was requested before it was. */
-export async function markJobBackend(id: number, pid: number, backendStart: string, statement: string): Promise<boolean> {
-  const { rows } = await (await store()).query(
-    /* sql */ `UPDATE maintenance_jobs SET backend_pid = $2, backend_start = $3::timestamptz, statement = $4
-               WHERE id = $1 RETURNING cancel_requested_at IS NOT NULL AS cancel`,
-    [id, pid, backendStart, statement],
-  );
-  return rows[0]?.cancel === true;
-}
-
-export async function finishJob(id: number, o: MaintenanceOutcome): Promise<JobRow> {
-  const { rows } = await (await store()).query(
-    /* sql */ `WITH j AS (
-                 UPDATE maintenance_jobs SET state = 'done', outcome = $2, finished_at = clock_timestamp(),
-                        statement = coalesce($3, statement), message = $4, sqlstate = $5, notices = $6, blocked_by = $7
-                  WHERE id = $1 RETURNING *)
-               SELECT ${COLUMNS} FROM j`,
-    [id, o.status, o.statement, o.message, o.sqlstate ?? null, JSON.stringify(o.notices.slice(0, 500)), o.blockedBy ?? null],
-  );
-  return toJob(rows[0]);
 }

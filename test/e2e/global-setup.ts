@@ -8,10 +8,12 @@ export default async function globalSetup() {
   // A second server that the fault test stops and starts itself (port and directory fixed here).
   const faultPort = await freePort();
   const stack = await startConsoleStack({
-    extraServers: [
+    extraServers: (consoleUrl) => [
       { id: "e2e-fault", name: "e2e fault target", url: `postgres://postgres:postgres@127.0.0.1:${faultPort}/postgres` },
       // A password that must never leave the server: searched for in pages, assets, responses and logs.
       { id: "e2e-canary", name: "e2e canary", url: `postgres://pgwarden:${CANARY}@127.0.0.1:1/shop` },
+      // Declared as behind PgBouncer without a directUrl: reads work, maintenance is disabled with the fix.
+      { id: "e2e-pooled", name: "e2e behind a pooler", url: consoleUrl, pooler: "pgbouncer" },
     ],
     // The fault test needs the console to notice a dead server quickly.
     env: { PGWARDEN_CONNECT_TIMEOUT_MS: "2000" },

@@ -39,10 +39,21 @@ async function waitForHealth(url: string, server: ChildProcess, log: string) {
   throw new Error(`the console did not become healthy:\n${fs.readFileSync(log, "utf8")}`);
 }
 
+export interface ExtraServer {
+  id: string;
+  name: string;
+  url: string;
+  pooler?: "pgbouncer";
+  directUrl?: string;
+}
+
 export async function startConsoleStack(opts: {
   pgSettings?: Record<string, string | number>;
-  /** extra servers for the registry, besides `e2e` (the seeded shop database) */
-  extraServers?: { id: string; name: string; url: string }[];
+  /**
+   * extra servers for the registry, besides `e2e` (the seeded shop database); a function gets the
+   * console role's URL of the shop database (entries such as a declared pooler in front of it)
+   */
+  extraServers?: ExtraServer[] | ((consoleUrl: string) => ExtraServer[]);
   env?: Record<string, string>;
 } = {}): Promise<ConsoleStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-stack-"));
@@ -52,7 +63,8 @@ export async function startConsoleStack(opts: {
   await withClient(cluster.url(), (c) => c.query("CREATE DATABASE pgwarden_store"));
 
   const serversFile = path.join(work, "servers.json");
-  fs.writeFileSync(serversFile, JSON.stringify([{ id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl }, ...(opts.extraServers ?? [])]));
+  const extra = typeof opts.extraServers === "function" ? opts.extraServers(demo.consoleUrl) : (opts.extraServers ?? []);
+  fs.writeFileSync(serversFile, JSON.stringify([{ id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl }, ...extra]));
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -6,7 +6,10 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
+import { stopJobWorker } from "@/lib/jobs/worker";
 import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { closeJobPools } from "@/lib/pg/job-connection";
+import { forgetPoolerVerdicts } from "@/lib/pg/pooler";
 import { closeAllPools } from "@/lib/pg/pools";
 import { closeStore } from "@/lib/store/db";
 import { createUser, setRole } from "@/lib/store/users";
@@ -23,10 +26,14 @@ export const PASSWORD = "a long enough test password";
 export async function useTestConsole(opts: {
   storeServerUrl: string;
   storeName: string;
-  servers: { id: string; name?: string; url: string }[];
+  servers: { id: string; name?: string; url: string; pooler?: "pgbouncer"; directUrl?: string }[];
 }): Promise<{ storeUrl: string }> {
+  // A job worker left running by the previous case would reopen the old store on its next tick.
+  await stopJobWorker();
   await closeStore();
   await closeAllPools();
+  await closeJobPools();
+  forgetPoolerVerdicts();
   invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
   invalidateStale("");
   const storeUrl = await freshDatabase(opts.storeServerUrl, opts.storeName);
@@ -45,7 +52,9 @@ export async function useTestConsole(opts: {
 }
 
 export async function teardownTestConsole() {
+  await stopJobWorker();
   await closeAllPools();
+  await closeJobPools();
   await closeStore();
 }
 

@@ -14,6 +14,7 @@ const ROUTES = {
   reindex: () => import("@/app/api/servers/[server]/jobs/reindex/route"),
   "vacuum-full": () => import("@/app/api/servers/[server]/jobs/vacuum-full/route"),
   "[job]": () => import("@/app/api/servers/[server]/jobs/[job]/route"),
+  "[job]/cancel": () => import("@/app/api/servers/[server]/jobs/[job]/cancel/route"),
 };
 const route = (name: string) => ROUTES[name as keyof typeof ROUTES]();
 
@@ -157,5 +158,36 @@ describe.each(pgServers())("maintenance job routes on PG $major", (s) => {
     expect(done.notices[0]).toMatchObject({ severity: "WARNING" });
     const audit = await st.query(`SELECT outcome FROM audit_log WHERE intent_id = (SELECT audit_intent_id FROM maintenance_jobs WHERE id = $1)`, [queued!.id]);
     expect(audit.rows).toEqual([{ outcome: "skipped" }]);
+  });
+
+  test("cancelling a job needs the permission that starting it needs: an operator cannot stop an admin's VACUUM FULL (403, audited); the admin can", async () => {
+    const reader = await connect(url, "jobs-full-blocker");
+    try {
+      // A reader holds ACCESS SHARE: the VACUUM FULL waits for its lock, running, until cancelled.
+      await reader.query(`BEGIN; SELECT count(*) FROM orders`);
+      await waitForSession(url, "jobs-full-blocker", { state: "idle in transaction" });
+      const res = await post("admin", "vacuum-full", { command: "vacuum_full", relids: [relid], confirm: "vacuum full", lockTimeoutMs: 60_000 });
+      expect(res.status).toBe(200);
+      const [queued] = (await res.json()).jobs as Job[];
+      await waitFor(async () => ((await job(queued!.id)).progress?.waitingOn.length ?? 0) > 0, "VACUUM FULL waiting for its lock");
+      const cancel = await route("[job]/cancel");
+      const call = (who: string) =>
+        callRoute(cancel, "POST", `/api/servers/${server}/jobs/${queued!.id}/cancel`, { cookie: cookies[who], params: { server, job: String(queued!.id) } });
+      const denied = await call("op");
+      expect(denied.status).toBe(403);
+      expect((await denied.json()).error.message).toMatch(/vacuum_full/);
+      expect((await call("viewer")).status).toBe(403); // no cancel at all
+      const audit = await st.query(`SELECT user_name, action, outcome FROM audit_log WHERE action = 'cancel_job' AND outcome = 'denied' ORDER BY id`);
+      expect(audit.rows).toContainEqual({ user_name: "op1", action: "cancel_job", outcome: "denied" });
+      const still = await job(queued!.id);
+      expect(still.state).toBe("running");
+      expect(still.cancelRequested).toBe(false);
+      const ok = await call("admin");
+      expect((await ok.json()).outcome).toBe("cancel_sent");
+      const done = await finished(queued!.id);
+      expect(done.outcome).toBe("cancelled");
+    } finally {
+      await reader.end();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cancelMaintenance, maintenanceProgress, runMaintenance } from "@/lib/pg/maintenance";
+import { cancelMaintenance, jobTag, maintenanceProgress, type JobBackend } from "@/lib/pg/job-backend";
+import { runMaintenance } from "@/lib/pg/maintenance";
 import type { MaintenanceProgress } from "@/lib/schemas/maintenance";
 import { connect, freshDatabase, pgServers, waitFor, waitForSession } from "../helpers/pg";
 import {
@@ -43,11 +44,11 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
     await withClient(url, (w) => throttleVacuum(w, dbName));
     const relid = await oidOf(c, "public", "big");
     const seen: MaintenanceProgress[] = [];
-    let pid = 0;
-    const job = runMaintenance(cfg(), { kind: "vacuum", relid }, { onStarted: (s) => (pid = s.pid) });
+    let backend: JobBackend | undefined;
+    const job = runMaintenance(cfg(), { kind: "vacuum", relid }, { onStarted: (s) => void (backend = s) });
     await waitFor(async () => {
-      if (!pid) return false;
-      const p = await maintenanceProgress(c, pid);
+      if (!backend) return false;
+      const p = await maintenanceProgress(c, backend);
       if (p.command === "vacuum") seen.push(p);
       return seen.some((s) => (s.blocksTotal ?? 0) > 0 && (s.blocksDone ?? 0) > 0);
     }, "VACUUM progress with blocks done");
@@ -58,22 +59,36 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
     expect(p.percent).toBeGreaterThan(0);
     expect(p.percent).toBeLessThanOrEqual(100);
     expect(p.blocksTotal).toBeGreaterThan(100);
-    expect((await maintenanceProgress(c, pid)).running).toBe(false);
+    expect((await maintenanceProgress(c, backend!)).running).toBe(false);
     await withClient(url, (w) => w.query(`ALTER DATABASE ${ident(dbName)} RESET ALL`));
   });
 
-  test("a job can be cancelled by pid + backend_start", async () => {
+  test("a job is cancelled only through its identity: pid, backend_start and its tagged statement", async () => {
     await withClient(url, (w) => throttleVacuum(w, dbName));
     await withClient(url, (w) => w.query(`DELETE FROM big WHERE id % 4 = 1`));
     const relid = await oidOf(c, "public", "big");
-    let started: { pid: number; backendStart: string } | undefined;
-    const job = runMaintenance(cfg(), { kind: "vacuum", relid }, { onStarted: (s) => (started = s) });
-    await waitFor(async () => started && (await maintenanceProgress(c, started.pid)).command === "vacuum", "vacuum running");
-    expect(await cancelMaintenance(c, started!.pid, started!.backendStart.replace(/\d(?=Z$)/, (d) => String((Number(d) + 1) % 10)))).toBe("gone"); // wrong identity
-    expect(await cancelMaintenance(c, started!.pid, started!.backendStart)).toBe("cancelled");
+    let started: JobBackend | undefined;
+    const job = runMaintenance(cfg(), { kind: "vacuum", relid }, { tag: jobTag(4242), onStarted: (s) => void (started = s) });
+    await waitFor(async () => started && (await maintenanceProgress(c, started)).command === "vacuum", "vacuum running");
+    expect(started!.tag).toBe("/* pgwarden job 4242 */");
+    const seen = await c.query(`SELECT query FROM pg_stat_activity WHERE pid = $1`, [started!.pid]);
+    expect(seen.rows[0].query).toBe(`/* pgwarden job 4242 */ VACUUM "public"."big"`);
+    const wrongStart = { ...started!, backendStart: started!.backendStart.replace(/\d(?=Z$)/, (d) => String((Number(d) + 1) % 10)) };
+    expect(await cancelMaintenance(c, wrongStart)).toBe("gone"); // another session with that pid
+    expect(await cancelMaintenance(c, { ...started!, tag: jobTag(424) })).toBe("alive"); // same backend, not that job's statement
+    expect((await maintenanceProgress(c, { ...started!, tag: jobTag(424) })).running).toBe(false);
+    expect(await cancelMaintenance(c, started!)).toBe("cancelled");
     const out = await job;
     expect(out.status).toBe("cancelled");
     await withClient(url, (w) => w.query(`ALTER DATABASE ${ident(dbName)} RESET ALL`));
+  });
+
+  test("a cancel that comes before the statement is sent stops it from being sent at all", async () => {
+    const relid = await oidOf(c, "public", "work");
+    const out = await runMaintenance(cfg(), { kind: "vacuum", relid }, { onStarted: () => true });
+    expect(out.status).toBe("cancelled");
+    expect(out.message).toMatch(/nothing was run/);
+    expect(out.sqlstate).toBeUndefined();
   });
 
   test("behind an ACCESS EXCLUSIVE lock it fails fast with the blocker's pid and leaves nothing waiting", async () => {

@@ -1,5 +1,6 @@
 import { escapeIdentifier, escapeLiteral } from "pg";
 import type { MaintenanceRequest } from "@/lib/schemas/maintenance";
+import { exactBloatStatement, ExactBloatRefusal } from "./exact-bloat";
 
 // Builds the one maintenance statement from a validated request and the relation as the catalog
 // names it. Pure: unit-tested. Identifiers are the catalog's nspname/relname quoted with
@@ -12,6 +13,10 @@ export interface CatalogRelation {
   name: string;
   /** pg_class.relkind */
   kind: string;
+  /** for bloat_exact: the index's access method and where pgstattuple is installed */
+  am?: string | null;
+  pgstattupleSchema?: string | null;
+  blockSize?: number;
 }
 
 export class MaintenanceRefusal extends Error {}
@@ -77,6 +82,14 @@ function optionList(req: MaintenanceRequest, version: number): string[] {
 
 /** The statement for `req` on `rel`, or a MaintenanceRefusal saying why it cannot be run. */
 export function maintenanceStatement(req: MaintenanceRequest, rel: CatalogRelation, version: number): string {
+  if (req.kind === "bloat_exact") {
+    try {
+      return exactBloatStatement({ ...rel, am: rel.am ?? null, pgstattupleSchema: rel.pgstattupleSchema ?? null, blockSize: rel.blockSize ?? 8192 });
+    } catch (err) {
+      if (err instanceof ExactBloatRefusal) throw new MaintenanceRefusal(err.message);
+      throw err;
+    }
+  }
   const isIndexJob = req.kind === "reindex_index";
   if (isIndexJob ? !INDEX_KINDS.has(rel.kind) : !TABLE_KINDS.has(rel.kind)) {
     throw new MaintenanceRefusal(`${rel.schema}.${rel.name} is not ${isIndexJob ? "an index" : "a table or materialized view"}.`);
@@ -113,5 +126,7 @@ const ACCESS_EXCLUSIVE_CONFLICTS = [
 ];
 
 export function conflictingLockModes(kind: MaintenanceRequest["kind"]): string[] {
+  // pgstattuple reads under ACCESS SHARE: only ACCESS EXCLUSIVE (held or queued) stops it.
+  if (kind === "bloat_exact") return ["AccessExclusiveLock"];
   return kind === "vacuum_full" ? ACCESS_EXCLUSIVE_CONFLICTS : SHARE_UPDATE_EXCLUSIVE_CONFLICTS;
 }

@@ -27,7 +27,7 @@ describe("permissions", () => {
     expect(can(a, "prod", "explain")).toBe(true);
     expect(can(a, undefined, "admin")).toBe(false);
     expect(can(a, "constructor", "read")).toBe(true);
-    expect(permissionsOf("operator")).toEqual(["read", "cancel", "terminate", "vacuum", "analyze", "reindex"]);
+    expect(permissionsOf("operator")).toEqual(["read", "cancel", "terminate", "vacuum", "analyze", "reindex", "bloat_exact"]);
   });
 });
 

@@ -4,7 +4,9 @@ import { CancelJobResponse, JobParams } from "@/lib/schemas/jobs";
 
 export const dynamic = "force-dynamic";
 
+// "cancel" lets a role reach this route; cancelJob then checks the permission the job's own
+// command needs (VACUUM FULL → vacuum_full, admin only).
 export const POST = handler(
   { permission: "cancel", params: JobParams, response: CancelJobResponse },
-  ({ params, user, role, client }) => cancelJob(params.server, params.job, { user, role, client }),
+  ({ params, user, role, client, request }) => cancelJob(params.server, params.job, { user, role, client }, new URL(request.url).pathname),
 );
