@@ -47,11 +47,26 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
+let common: Promise<Set<string>> | undefined;
+
+/**
+ * The ~49,000 most common passwords (the list zxcvbn-ts maintains), lower-cased; loaded once, on
+ * the first password that is set (decompressing it takes ~100 ms).
+ */
+function commonPasswords(): Promise<Set<string>> {
+  common ??= import("@zxcvbn-ts/language-common").then(({ dictionary }) => new Set(dictionary["passwords-common"].map((p) => p.toLowerCase())));
+  return common;
+}
+
 /** Why a new password is refused, or undefined. */
-export function passwordProblem(password: string, userName?: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
+export async function passwordProblem(password: string, userName?: string): Promise<string | undefined> {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > MAX_PASSWORD_LENGTH) return `at most ${MAX_PASSWORD_LENGTH} characters`;
-  if (userName && password.toLowerCase().includes(userName.toLowerCase())) return "must not contain the user name";
+  if (password.trim() === "") return "not only spaces";
+  if (/^(.)\1*$/su.test(password)) return "not one character repeated";
+  const lower = password.normalize("NFKC").toLowerCase();
+  if (userName && lower.includes(userName.toLowerCase())) return "must not contain the user name";
+  if ((await commonPasswords()).has(lower)) return "not one of the most common passwords";
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { isRole, type Role } from "@/lib/auth/permissions";
+import { isRole, isServerRole, type Role, type ServerRole } from "@/lib/auth/permissions";
 import { store } from "./db";
 
 // Server-side sessions: the browser holds a random token, the store only its SHA-256.
@@ -13,7 +13,7 @@ export interface SessionUser {
   id: number;
   name: string;
   defaultRole: Role;
-  overrides: Record<string, Role>;
+  overrides: Record<string, ServerRole>;
 }
 
 const INSERT_SESSION = /* sql */ `
@@ -53,8 +53,8 @@ export async function sessionUser(token: string): Promise<SessionUser | undefine
   const r = rows[0];
   if (!r) return undefined;
   if (r.needs_touch) await db.query(TOUCH_SESSION, [digest]);
-  const overrides: Record<string, Role> = {};
-  for (const [server, role] of Object.entries(r.overrides as Record<string, string>)) if (isRole(role)) overrides[server] = role;
+  const overrides: Record<string, ServerRole> = {};
+  for (const [server, role] of Object.entries(r.overrides as Record<string, string>)) if (isServerRole(role)) overrides[server] = role;
   return { id: Number(r.id), name: r.name, defaultRole: isRole(r.default_role) ? r.default_role : "viewer", overrides };
 }
 
