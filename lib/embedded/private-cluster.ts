@@ -1,8 +1,8 @@
 // The embedded store's PostgreSQL, private to this machine's console: a random superuser password
 // chosen at initdb (kept in a 0600 file in the data directory, never logged), no TCP listener at
 // all, and a unix socket in a 0700 directory. A data directory made by an earlier pgwarden
-// (superuser postgres/postgres on 127.0.0.1) is taken over: its server is restarted without TCP
-// and its superuser password replaced by a random one.
+// (superuser postgres/postgres on 127.0.0.1) is taken over at start: its server now runs without
+// TCP and its superuser password is replaced by a random one.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -64,6 +64,7 @@ function socketDirectory(dataDir: string, port: number, ids: { uid?: number; gid
       ? inside
       : // A deep data directory: a short fixed name under the temp dir, checked below before use.
         path.join(os.tmpdir(), `pgwarden-${Buffer.from(dataDir).toString("base64url").slice(-24)}`);
+  if (dir.includes('"')) throw new Error("pgwarden: the store's data directory path must not contain a double quote");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined) fs.chownSync(dir, ids.uid, ids.gid!);
   fs.chmodSync(dir, 0o700);
@@ -75,39 +76,15 @@ function socketDirectory(dataDir: string, port: number, ids: { uid?: number; gid
   return dir;
 }
 
-/** The pid of a server still running on this data directory (a postmaster.pid that is alive). */
-function runningServerPid(dataDir: string): number | undefined {
-  let pid: number;
+/** Whether a server is running on this data directory (its postmaster.pid names a live process). */
+function serverRunning(dataDir: string): boolean {
   try {
-    pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
     process.kill(pid, 0);
+    return true;
   } catch {
-    return undefined; // stale lock file: PostgreSQL removes it itself
-  }
-  // A reused pid must never be signalled: only a postgres serving this very directory.
-  try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return cmdline.includes("postgres") && cmdline.includes(dataDir) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`pgwarden: the store's old server (pid ${pid}) did not stop`);
-    await new Promise((r) => setTimeout(r, 100));
+    return false; // no lock file, or a stale one (PostgreSQL removes it itself)
   }
 }
 
@@ -136,7 +113,8 @@ export async function startPrivateCluster(opts: { dataDir: string; port: number 
   let secrets = readSecrets(secretsFile);
   const socketFlags = (dir: string) => [
     "-c", "listen_addresses=",
-    "-c", `unix_socket_directories=${dir}`,
+    // Quoted: a directory name may contain a space or a comma (the setting is a list).
+    "-c", `unix_socket_directories="${dir}"`,
     "-c", "unix_socket_permissions=0700",
     "-c", "shared_preload_libraries=",
   ];
@@ -187,13 +165,12 @@ export async function startPrivateCluster(opts: { dataDir: string; port: number 
     return undefined;
   };
 
-  let su = runningServerPid(dataDir) ? await connectAsSuperuser() : undefined;
+  // Another console process on this machine may have started it already: use it as it is.
+  let su = serverRunning(dataDir) ? await connectAsSuperuser() : undefined;
   if (!su) {
-    // Not reachable over our socket: either nothing runs, or an old-style server (TCP) does.
-    const old = runningServerPid(dataDir);
-    if (old) {
-      process.kill(old, "SIGINT"); // fast shutdown; it is restarted below without TCP
-      await waitForExit(old, 30_000);
+    if (serverRunning(dataDir)) {
+      // An old-style server (TCP, from an earlier pgwarden) or a foreign one: never signalled from here.
+      throw new Error(`pgwarden: a PostgreSQL server is already running on the store's data directory ${dataDir}; stop it, then start the console again`);
     }
     const pg18 = server(socketDir);
     await pg18.start();

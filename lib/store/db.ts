@@ -82,8 +82,6 @@ function externalStore(): StoreTarget | undefined {
   return { app: { connectionString: PGWARDEN_STORE_URL }, migrate: { connectionString: PGWARDEN_STORE_MIGRATION_URL ?? PGWARDEN_STORE_URL } };
 }
 
-const warned = new Set<string>();
-
 /**
  * A superuser or the tables' owner as the console's login would let a bug (or an intruder in the
  * app) disable the audit trigger: refused in production, a loud warning elsewhere. A login that
@@ -102,10 +100,7 @@ async function assertSafeLogin(pool: pg.Pool): Promise<void> {
     `pgwarden: the store login "${c.user}" ${unsafe}, so the audit log is not append-only for the console. ` +
     `Log in as a member of ${STORE_APP_ROLE} (PGWARDEN_STORE_URL) and migrate as the owner (PGWARDEN_STORE_MIGRATION_URL); see README.`;
   if (isProduction()) throw new StoreRefused(message);
-  if (!warned.has(message)) {
-    warned.add(message);
-    console.warn(`\n*** WARNING ***\n${message}\n`);
-  }
+  console.warn(`\n*** WARNING ***\n${message}\n`); // once per opening of the store, i.e. at start
 }
 
 async function openStore(): Promise<Store> {
