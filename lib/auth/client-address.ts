@@ -29,10 +29,9 @@ export function clientAddress(request: Request): string {
   const hops = env().PGWARDEN_TRUSTED_PROXIES;
   const peer = normaliseAddress(request.headers.get(PEER_HEADER));
   if (hops === 0) return peer ?? UNKNOWN_CLIENT;
-  const forwarded = (request.headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const header = request.headers.get("x-forwarded-for");
+  // Empty entries keep their place: counting hops must not skip anything the client wrote.
+  const forwarded = header === null ? [] : header.split(",").map((s) => s.trim());
   const claimed = forwarded.length >= hops ? normaliseAddress(forwarded[forwarded.length - hops]) : undefined;
   return claimed ?? peer ?? UNKNOWN_CLIENT;
 }

@@ -9,24 +9,25 @@ import { dummyHash, verifyPassword } from "./password";
 
 // Every password check goes through checkPassword: login and password change share one
 // throttle (a second sign-in path must not reset or bypass it; pgAdmin CVE-2026-7820).
-// Order: back-off (a store read, no hashing) → a hash slot (or 429 at once) → scrypt.
+// Order: a hash slot (or 429 at once) → back-off (a store read; 429 if waiting) → scrypt.
 
 const BAD_CREDENTIALS = "Wrong user name or password.";
 
 async function checkPassword(name: string, password: string, client: string, via: string): Promise<StoredUser> {
-  const wait = await secondsBlocked(name, client);
-  if (wait > 0) {
-    await auditEvent({ user: null, role: null, action: via, params: { user: name }, client }, "denied", "throttled");
-    throw new ApiError(429, "too_many_attempts", `Too many failed sign-ins from your address. Try again in ${wait} s.`, wait);
-  }
+  // Turned away cheaply: neither a hash slot nor back-off costs a hash, and neither writes a row
+  // (a flood must not turn into a flood of audit rows; the failures that caused it are audited).
   const release = tryHashSlot(client);
   if (!release) throw new ApiError(429, "busy", "Too many sign-ins at this moment. Try again in a second.", 1);
   let user: Awaited<ReturnType<typeof userWithHash>>;
   let ok: boolean;
   try {
+    const wait = await secondsBlocked(name, client);
+    if (wait > 0) {
+      throw new ApiError(429, "too_many_attempts", `Too many failed sign-ins from your address. Try again in ${wait} s.`, wait);
+    }
     user = await userWithHash(name);
     // Unknown and disabled users cost the same scrypt as a real one: no timing oracle.
-    ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    ok = await verifyPassword(password, user?.passwordHash ?? dummyHash());
   } finally {
     release();
   }

@@ -39,12 +39,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-let dummy: Promise<string> | undefined;
+/**
+ * What an unknown or disabled user's password is checked against, so that both cases cost the
+ * same scrypt. A constant (the hash of 32 random bytes nobody kept), so that it costs nothing to
+ * make and verifying against it is exactly one hash, like a real user's.
+ */
+const DUMMY_HASH = "scrypt$32768$8$1$nF7RdqLFM//F55z0sdVlgQ==$PtPN0BfnGbw8x1iqs/eifkOknaL1/Ugj1vu4EonupvA=";
 
-/** A hash to verify against when the user does not exist, so both cases take the same time. */
-export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString("hex"));
-  return dummy;
+export function dummyHash(): string {
+  return DUMMY_HASH;
 }
 
 let common: Promise<Set<string>> | undefined;

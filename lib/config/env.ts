@@ -1,4 +1,5 @@
 import "server-only";
+import os from "node:os";
 import { z } from "zod";
 
 // Numbers come from the environment as strings; empty means "use the default".
@@ -42,8 +43,14 @@ const EnvSchema = z.object({
   PGWARDEN_LOGIN_MAX_FAILURES_PER_ADDRESS: ms(20),
   /** the longest back-off, and the window of the per-address count */
   PGWARDEN_LOGIN_LOCK_MINUTES: ms(15),
-  /** password hashes (scrypt, 32 MiB each) computed at once; more sign-ins get 429 + Retry-After */
-  PGWARDEN_LOGIN_MAX_CONCURRENT_HASHES: ms(4),
+  /**
+   * password hashes (scrypt, ~100 ms of a core and 32 MiB each) computed at once; more sign-ins get
+   * 429 + Retry-After. Default: half the cores (at least 1), so hashing never starves the event loop.
+   */
+  PGWARDEN_LOGIN_MAX_CONCURRENT_HASHES: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -5,7 +5,7 @@ import { store } from "./db";
 // Sign-in throttling shared by every replica (rows in the store) and every password path (login,
 // password change). Two kinds of rows:
 //   pair:<address> <user>  exponential back-off after PGWARDEN_LOGIN_MAX_FAILURES wrong passwords
-//                          for that user from that address (1 s, 2 s, 4 s … up to the lock time);
+//                          for that user from that address (30 s, 1 min, 2 min … up to the lock time);
 //   addr:<address>         at most PGWARDEN_LOGIN_MAX_FAILURES_PER_ADDRESS failures (any user name)
 //                          per window, then the address waits for the window to end.
 // There is deliberately no per-user lock: a stranger elsewhere must not be able to lock the
@@ -22,32 +22,35 @@ const BLOCKED = /* sql */ `
   SELECT ceil(extract(epoch FROM max(blocked_until) - now()))::int AS wait_s
     FROM login_throttle WHERE key = ANY($1) AND blocked_until > now()`;
 
-// A pair's count restarts after a quiet window; its back-off doubles per failure past the free ones.
+// One upsert per failure (a data-modifying CTE could not update the row it just wrote). $2: the
+// window in minutes, $3: the threshold. The new count is spelled out twice: once to store it,
+// once to derive blocked_until from it.
+//
+// A pair's count restarts after a quiet window; past the free failures its back-off doubles.
+const PAIR_COUNT = /* sql */ `CASE WHEN t.last_failure_at < now() - $2 * interval '1 minute' THEN 1 ELSE t.failures + 1 END`;
+const pairBlock = (n: string) => /* sql */ `
+  CASE WHEN ${n} > $3 THEN now() + least(30 * power(2, least(${n} - $3 - 1, 20)), $2 * 60) * interval '1 second' END`;
 const PAIR_FAILURE = /* sql */ `
-  WITH up AS (
-    INSERT INTO login_throttle AS t (key, failures, first_failure_at, last_failure_at) VALUES ($1, 1, now(), now())
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN t.last_failure_at < now() - $2 * interval '1 minute' THEN 1 ELSE t.failures + 1 END,
-      first_failure_at = CASE WHEN t.last_failure_at < now() - $2 * interval '1 minute' THEN now() ELSE t.first_failure_at END,
-      last_failure_at = now()
-    RETURNING key, failures)
-  UPDATE login_throttle t
-     SET blocked_until = CASE WHEN up.failures > $3
-           THEN now() + least(power(2, least(up.failures - $3 - 1, 30)), $2 * 60) * interval '1 second' END
-    FROM up WHERE t.key = up.key`;
+  INSERT INTO login_throttle AS t (key, failures, first_failure_at, last_failure_at, blocked_until)
+  VALUES ($1, 1, now(), now(), ${pairBlock("1")})
+  ON CONFLICT (key) DO UPDATE SET
+    failures = ${PAIR_COUNT},
+    first_failure_at = CASE WHEN t.last_failure_at < now() - $2 * interval '1 minute' THEN now() ELSE t.first_failure_at END,
+    last_failure_at = now(),
+    blocked_until = ${pairBlock(PAIR_COUNT)}`;
 
 // An address's count covers one fixed window from its first failure; at the cap it waits that window out.
+const ADDR_NEW_WINDOW = /* sql */ `t.first_failure_at < now() - $2 * interval '1 minute'`;
+const ADDR_COUNT = /* sql */ `CASE WHEN ${ADDR_NEW_WINDOW} THEN 1 ELSE t.failures + 1 END`;
+const ADDR_START = /* sql */ `CASE WHEN ${ADDR_NEW_WINDOW} THEN now() ELSE t.first_failure_at END`;
 const ADDRESS_FAILURE = /* sql */ `
-  WITH up AS (
-    INSERT INTO login_throttle AS t (key, failures, first_failure_at, last_failure_at) VALUES ($1, 1, now(), now())
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN t.first_failure_at < now() - $2 * interval '1 minute' THEN 1 ELSE t.failures + 1 END,
-      first_failure_at = CASE WHEN t.first_failure_at < now() - $2 * interval '1 minute' THEN now() ELSE t.first_failure_at END,
-      last_failure_at = now()
-    RETURNING key, failures, first_failure_at)
-  UPDATE login_throttle t
-     SET blocked_until = CASE WHEN up.failures >= $3 THEN up.first_failure_at + $2 * interval '1 minute' END
-    FROM up WHERE t.key = up.key`;
+  INSERT INTO login_throttle AS t (key, failures, first_failure_at, last_failure_at, blocked_until)
+  VALUES ($1, 1, now(), now(), CASE WHEN 1 >= $3 THEN now() + $2 * interval '1 minute' END)
+  ON CONFLICT (key) DO UPDATE SET
+    failures = ${ADDR_COUNT},
+    first_failure_at = ${ADDR_START},
+    last_failure_at = now(),
+    blocked_until = CASE WHEN ${ADDR_COUNT} >= $3 THEN ${ADDR_START} + $2 * interval '1 minute' END`;
 
 const CLEAR = /* sql */ `DELETE FROM login_throttle WHERE key = $1`;
 

@@ -91,11 +91,11 @@ describe.each(pgServers())("PG $major: the console's store login", (s) => {
     try {
       for (const login of [superUrl, ownerUrl]) {
         process.env.PGWARDEN_STORE_URL = login;
-        process.env.NODE_ENV = "production";
+        (process.env as Record<string, string>).NODE_ENV = "production";
         resetEnvCache();
         await closeStore();
         await expect(storePool()).rejects.toThrow(/superuser|owns the store's tables/);
-        process.env.NODE_ENV = "test";
+        (process.env as Record<string, string>).NODE_ENV = "test";
         await closeStore();
         await expect(storePool()).resolves.toBeTruthy();
         expect(warn.mock.calls.flat().join("\n")).toMatch(/audit log is not append-only/);
@@ -103,7 +103,7 @@ describe.each(pgServers())("PG $major: the console's store login", (s) => {
     } finally {
       warn.mockRestore();
       process.env.PGWARDEN_STORE_URL = storeUrl;
-      process.env.NODE_ENV = "test";
+      (process.env as Record<string, string>).NODE_ENV = "test";
       resetEnvCache();
       await closeStore();
     }
