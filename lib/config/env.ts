@@ -1,6 +1,6 @@
 import "server-only";
 import os from "node:os";
-import { z } from "zod";
+import { z } from "@/lib/schemas/zod";
 
 // Numbers come from the environment as strings; empty means "use the default".
 const ms = (def: number) =>

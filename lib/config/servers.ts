@@ -1,6 +1,6 @@
 import "server-only";
 import fs from "node:fs";
-import { z } from "zod";
+import { z } from "@/lib/schemas/zod";
 import { env } from "./env";
 
 // The registry is the allow-list: the browser names a server by id, never by host or URL.

@@ -1,4 +1,4 @@
-import "server-only";
+// No "server-only" marker: the demo launcher and the e2e setup call provisionStore outside Next.
 import pg from "pg";
 import { scramMatches, scramVerifier } from "@/lib/embedded/scram";
 
