@@ -2,7 +2,7 @@ import "server-only";
 import pg from "pg";
 import type { Job, JobCommand } from "@/lib/schemas/jobs";
 import type { MaintenanceOutcome } from "@/lib/schemas/maintenance";
-import { store, storePool } from "./db";
+import { store, storeClientConfig } from "./db";
 
 // The maintenance_jobs table (migration 1767312000000). Queue discipline: a replica first takes the
 // session advisory lock of (server, database) on a dedicated store connection, and only then claims
@@ -186,10 +186,8 @@ const LOCK_KEY = /* sql */ `hashtextextended('pgwarden-job:' || $1::text || '/' 
 
 /** A connection of its own: a session advisory lock lives as long as the connection. */
 export async function openQueueConnection(): Promise<QueueLock> {
-  const o = (await storePool()).options;
   const client = new pg.Client({
-    connectionString: o.connectionString,
-    options: o.options,
+    ...(await storeClientConfig()),
     application_name: "pgwarden-jobs",
     connectionTimeoutMillis: 5_000,
     keepAlive: true,
