@@ -58,13 +58,11 @@ export async function useTestConsole(opts: {
   storeName: string;
   servers: { id: string; name?: string; url: string }[];
 }): Promise<{ storeUrl: string; ownerUrl: string; superUrl: string }> {
-  await closeStore();
-  await closeAllPools();
-  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
-  invalidateStale("");
   const { appUrl: storeUrl, ownerUrl, superUrl } = await freshStore(opts.storeServerUrl, opts.storeName);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-servers-")), "servers.json");
   fs.writeFileSync(file, JSON.stringify(opts.servers.map((s) => ({ name: s.id, ...s }))));
+  // The environment first, then close what is open: anything that reopens the store meanwhile
+  // (the job worker's tick, a late request of the previous case) can only get the new one.
   Object.assign(process.env, {
     PGWARDEN_STORE_URL: storeUrl,
     PGWARDEN_STORE_MIGRATION_URL: ownerUrl,
@@ -75,6 +73,10 @@ export async function useTestConsole(opts: {
   delete process.env.DATABASE_URL;
   resetEnvCache();
   resetServerRegistry();
+  await closeStore();
+  await closeAllPools();
+  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
+  invalidateStale("");
   return { storeUrl, ownerUrl, superUrl };
 }
 
