@@ -3,6 +3,12 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { refuseToStartWithoutConfig } = await import("@/lib/auth/startup");
     refuseToStartWithoutConfig();
+    // The client's real address for sign-in throttling and the audit log (lib/auth/client-address.ts).
+    const { recordPeerAddresses } = await import("@/lib/auth/peer-address");
+    recordPeerAddresses();
+    // Open the store now: an unsafe store login stops a production console here, with the reason.
+    const { openStoreAtBoot } = await import("@/lib/auth/startup");
+    openStoreAtBoot();
     // The maintenance worker claims queued jobs and marks jobs of a dead console "unknown" at start.
     const { ensureJobWorker } = await import("@/lib/jobs/worker");
     ensureJobWorker();

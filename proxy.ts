@@ -33,7 +33,17 @@ function hasSessionCookie(request: NextRequest): boolean {
   return request.cookies.has("__Host-pgwarden_session") || request.cookies.has("pgwarden_session");
 }
 
-function secureHeaders(response: NextResponse): NextResponse {
+/** The console is served over https (as configured; without a configured origin, as requested). */
+function servedOverHttps(request: NextRequest): boolean {
+  return (process.env.PGWARDEN_PUBLIC_ORIGIN ?? request.url).startsWith("https://");
+}
+
+// One year, as browsers' preload lists require; includeSubDomains covers hosts below the
+// console's own name only. Sent on every response (pages, API, redirects) once https is the origin.
+const HSTS = "max-age=31536000; includeSubDomains";
+
+function secureHeaders(response: NextResponse, request: NextRequest): NextResponse {
+  if (servedOverHttps(request)) response.headers.set("Strict-Transport-Security", HSTS);
   response.headers.set("X-Content-Type-Options", "nosniff");
   response.headers.set("Referrer-Policy", "no-referrer");
   response.headers.set("X-Frame-Options", "DENY");
@@ -46,22 +56,22 @@ export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   if (pathname.startsWith("/api/")) {
     // Route handlers answer 401 themselves (JSON, not a redirect); they only get the headers.
-    return secureHeaders(NextResponse.next());
+    return secureHeaders(NextResponse.next(), request);
   }
   if (!PUBLIC_PAGES.has(pathname) && !hasSessionCookie(request)) {
     const login = new URL("/login", request.url);
     if (pathname !== "/") login.searchParams.set("next", `${pathname}${search}`);
-    return secureHeaders(NextResponse.redirect(login));
+    return secureHeaders(NextResponse.redirect(login), request);
   }
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const https = (process.env.PGWARDEN_PUBLIC_ORIGIN ?? request.url).startsWith("https://");
+  const https = servedOverHttps(request);
   const policy = csp(nonce, process.env.NODE_ENV === "development", https);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
-  return secureHeaders(response);
+  return secureHeaders(response, request);
 }
 
 export const config = {

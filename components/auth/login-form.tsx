@@ -14,13 +14,23 @@ export function LoginForm({ next }: { next: string }) {
     e.preventDefault();
     setBusy(true);
     setError(undefined);
-    try {
-      await postJson("/api/auth/login", { name, password }, LoginResponse);
-      // A full navigation: the next page renders with the new session and a fresh CSP nonce.
-      window.location.assign(next);
-    } catch (err) {
-      setError(err instanceof ApiClientError ? err.message : "Sign-in failed.");
-      setBusy(false);
+    // During a flood of sign-ins the server checks a few passwords at a time and asks the rest to
+    // come back a moment later ("busy"): the form does that by itself a few times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await postJson("/api/auth/login", { name, password }, LoginResponse);
+        // A full navigation: the next page renders with the new session and a fresh CSP nonce.
+        window.location.assign(next);
+        return;
+      } catch (err) {
+        if (err instanceof ApiClientError && err.code === "busy" && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 400 * attempt));
+          continue;
+        }
+        setError(err instanceof ApiClientError ? err.message : "Sign-in failed.");
+        setBusy(false);
+        return;
+      }
     }
   }
 

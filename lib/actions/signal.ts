@@ -7,7 +7,7 @@ import { act } from "@/lib/pg/run";
 import { sendSignal, targetState } from "@/lib/pg/signals";
 import type { Queryable } from "@/lib/pg/types";
 import type { SessionRef, SignalKind, SignalOutcome, SignalRequest, SignalResponse } from "@/lib/schemas/signals";
-import { remember } from "./idempotency";
+import { once } from "./idempotency";
 
 /** Where an action's intent and outcome are recorded (the audit log). */
 export interface ActionAudit {
@@ -67,18 +67,30 @@ async function signalOne(target: Target, kind: SignalKind, ref: SessionRef, role
 }
 
 /** Signals each listed session (one at a time, each guarded by pid + backend_start). */
-export function signalSessions(target: Target, req: SignalRequest, audit?: ActionAudit): Promise<SignalResponse> {
-  return remember(`${target.server}:${req.requestId}`, async () => {
-    const outcomes: SignalOutcome[] = [];
-    const role = roleOnce();
-    for (const ref of req.sessions) {
-      const intentId = await audit?.intent({ action: req.kind, target: ref });
-      const outcome = await signalOne(target, req.kind, ref, role);
-      await audit?.outcome(intentId, outcome);
-      outcomes.push(outcome);
-    }
-    invalidate(`${target.server}\u0000`); // the next poll must show the new state
-    return { requestId: req.requestId, kind: req.kind, outcomes };
-  });
+export async function signalSessions(target: Target, req: SignalRequest, audit?: ActionAudit): Promise<SignalResponse> {
+  const outcomes: SignalOutcome[] = [];
+  const role = roleOnce();
+  for (const ref of req.sessions) {
+    const intentId = await audit?.intent({ action: req.kind, target: ref });
+    const outcome = await signalOne(target, req.kind, ref, role);
+    await audit?.outcome(intentId, outcome);
+    outcomes.push(outcome);
+  }
+  invalidate(`${target.server}\u0000`); // the next poll must show the new state
+  return { requestId: req.requestId, kind: req.kind, outcomes };
 }
 
+/**
+ * signalSessions once per (user, request id): a repeat gets the first response and sends nothing;
+ * the same id for another kind, other sessions or another server is a 409 (lib/actions/idempotency.ts).
+ */
+export function signalSessionsOnce(userId: number, target: Target, req: SignalRequest, audit?: ActionAudit): Promise<SignalResponse> {
+  const key = {
+    userId,
+    requestId: req.requestId,
+    server: target.server,
+    action: req.kind,
+    target: req.sessions.map((s) => `${s.pid}@${s.backendStartUs}`).join(","),
+  };
+  return once(key, req, () => signalSessions(target, req, audit));
+}

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { checkStateChange } from "@/lib/auth/csrf";
 import { authorize, requireUser, type SessionUser } from "@/lib/auth/guard";
-import { effectiveRole, type Permission, type Role } from "@/lib/auth/permissions";
+import { visibleRole, type Permission, type Role } from "@/lib/auth/permissions";
 import { findServer } from "@/lib/config/servers";
 import { ApiError } from "./errors";
 import { errorResponse, json } from "./respond";
 
-// Every route goes through here: CSRF (non-GET) → session (401) → authorize (403, audited)
+// Every route goes through here: CSRF (non-GET) → session (401) → server known and visible (404)
+// → authorize (403, audited)
 // → parse → ONE lib call → respond. Nothing route-specific runs before the checks, so no
 // route can forget them. Only sign-in and health use publicHandler (no session).
 
@@ -33,8 +34,8 @@ interface BaseInput<P, Q, B> {
   query: Q;
   body: B;
   request: Request;
-  /** the client's address as far as it can be trusted (see lib/auth/client-address.ts) */
-  client: string | null;
+  /** the client's address as far as it can be trusted, or "unknown" (see lib/auth/client-address.ts) */
+  client: string;
   /** headers added to the response (Set-Cookie on sign-in/out) */
   responseHeaders: Headers;
 }
@@ -83,14 +84,16 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
       const rawParams = ctx?.params ? await ctx.params : {};
       const params = spec.params ? spec.params.parse(rawParams) : undefined;
       server = (params as { server?: string } | undefined)?.server;
+      // A server that does not exist and one hidden from this user (role "none") answer alike,
+      // before any permission check, so that neither can be told apart (nor is audited).
+      if (server !== undefined && (!findServer(server) || (user && !visibleRole(user, server)))) {
+        throw new ApiError(404, "unknown_server", "No server with that id is configured.");
+      }
       let auth: { user: SessionUser; role: Role } | undefined;
       if (spec.permission && user) {
         const path = new URL(request.url).pathname;
         await authorize(user, server, spec.permission, { client, method: request.method, path });
-        auth = { user, role: effectiveRole(user, server) };
-      }
-      if (server !== undefined && !findServer(server)) {
-        throw new ApiError(404, "unknown_server", "No server with that id is configured.");
+        auth = { user, role: (server === undefined ? user.defaultRole : visibleRole(user, server))! };
       }
       const query = spec.query ? spec.query.parse(searchParamsObject(new URL(request.url))) : undefined;
       const body = spec.body ? spec.body.parse(await readJsonBody(request)) : undefined;

@@ -15,6 +15,7 @@ export function json(body: unknown, status = 200): Response {
 export function errorResponse(err: unknown, server?: string): Response {
   let status = 500;
   let body: ApiErrorBody;
+  let retryAfter: number | undefined;
   if (err instanceof ZodError) {
     status = 400;
     body = {
@@ -27,6 +28,7 @@ export function errorResponse(err: unknown, server?: string): Response {
   } else if (err instanceof ApiError) {
     status = err.status;
     body = { error: { code: err.code, message: err.message } };
+    retryAfter = err.retryAfterSeconds;
   } else if (err instanceof DbError) {
     status = err.status;
     const since = err.code === "unreachable" && server ? serverUnreachableSince(server) : undefined;
@@ -43,5 +45,7 @@ export function errorResponse(err: unknown, server?: string): Response {
     console.error("pgwarden: unexpected error in route:", (err as Error)?.name ?? typeof err);
     body = { error: { code: "internal", message: "Something went wrong inside pgwarden." } };
   }
-  return json(body, status);
+  const res = json(body, status);
+  if (retryAfter !== undefined) res.headers.set("retry-after", String(Math.max(1, Math.ceil(retryAfter))));
+  return res;
 }

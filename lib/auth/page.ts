@@ -1,11 +1,14 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
+import { findServer } from "@/lib/config/servers";
 import { sessionUser, type SessionUser } from "@/lib/store/sessions";
 import { cookieName, isSecureContext, verifiedToken } from "./cookie";
-import { can, type Permission } from "./permissions";
+import { can, visibleRole, type Permission } from "./permissions";
 
-// For server components: the same session check as the API, for pages.
+// For server components: the same session check as the API, for pages. The session always comes
+// first: before it, every page answers the same redirect, whatever the URL names (no probing of
+// server ids before sign-in).
 
 export async function currentUser(): Promise<SessionUser | undefined> {
   // Only the cookie name that matches the deployment counts (no plain-http cookie on an https console).
@@ -14,10 +17,21 @@ export async function currentUser(): Promise<SessionUser | undefined> {
   return token ? sessionUser(token) : undefined;
 }
 
-/** The signed-in user, or a redirect to /login; with a permission, a redirect home when lacking it. */
-export async function requirePageUser(permission?: Permission, server?: string): Promise<SessionUser> {
+/** The signed-in user, or a redirect to /login; with a permission (console-wide), a redirect home when lacking it. */
+export async function requirePageUser(permission?: Permission): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) redirect("/login");
-  if (permission && !can(user, server, permission)) redirect("/");
+  if (permission && !can(user, undefined, permission)) redirect("/");
+  return user;
+}
+
+/**
+ * A page of one server: signed in first, then the server must exist AND be visible to the user
+ * (a hidden one is a 404 exactly like an unknown id), then the permission (else home).
+ */
+export async function requireServerPageUser(server: string, permission: Permission = "read"): Promise<SessionUser> {
+  const user = await requirePageUser();
+  if (!findServer(server) || !visibleRole(user, server)) notFound();
+  if (!can(user, server, permission)) redirect("/");
   return user;
 }

@@ -39,19 +39,37 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-let dummy: Promise<string> | undefined;
+/**
+ * What an unknown or disabled user's password is checked against, so that both cases cost the
+ * same scrypt. A constant (the hash of 32 random bytes nobody kept), so that it costs nothing to
+ * make and verifying against it is exactly one hash, like a real user's.
+ */
+const DUMMY_HASH = "scrypt$32768$8$1$nF7RdqLFM//F55z0sdVlgQ==$PtPN0BfnGbw8x1iqs/eifkOknaL1/Ugj1vu4EonupvA=";
 
-/** A hash to verify against when the user does not exist, so both cases take the same time. */
-export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString("hex"));
-  return dummy;
+export function dummyHash(): string {
+  return DUMMY_HASH;
+}
+
+let common: Promise<Set<string>> | undefined;
+
+/**
+ * The ~49,000 most common passwords (the list zxcvbn-ts maintains), lower-cased; loaded once, on
+ * the first password that is set (decompressing it takes ~100 ms).
+ */
+function commonPasswords(): Promise<Set<string>> {
+  common ??= import("@zxcvbn-ts/language-common").then(({ dictionary }) => new Set(dictionary["passwords-common"].map((p) => p.toLowerCase())));
+  return common;
 }
 
 /** Why a new password is refused, or undefined. */
-export function passwordProblem(password: string, userName?: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
+export async function passwordProblem(password: string, userName?: string): Promise<string | undefined> {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > MAX_PASSWORD_LENGTH) return `at most ${MAX_PASSWORD_LENGTH} characters`;
-  if (userName && password.toLowerCase().includes(userName.toLowerCase())) return "must not contain the user name";
+  if (password.trim() === "") return "not only spaces";
+  if (/^(.)\1*$/su.test(password)) return "not one character repeated";
+  const lower = password.normalize("NFKC").toLowerCase();
+  if (userName && lower.includes(userName.toLowerCase())) return "must not contain the user name";
+  if ((await commonPasswords()).has(lower)) return "not one of the most common passwords";
   return undefined;
 }
 

@@ -1,4 +1,6 @@
 import "server-only";
+import { storePool } from "@/lib/store/db";
+import { StoreRefused } from "@/lib/store/errors";
 import { assertStartupConfig } from "./secret";
 
 /** Production without a real secret or public origin stops here, with the reason, at boot. */
@@ -9,4 +11,16 @@ export function refuseToStartWithoutConfig(): void {
     console.error((err as Error).message);
     process.exit(1);
   }
+}
+
+/**
+ * Opens (and migrates) the store in the background. A store login that must not be used
+ * (superuser or table owner, in production) stops the process; a store that is merely down is
+ * logged and retried by the next request (the console answers 503 for it meanwhile).
+ */
+export function openStoreAtBoot(): void {
+  storePool().catch((err) => {
+    console.error((err as Error).message);
+    if (err instanceof StoreRefused) process.exit(1);
+  });
 }

@@ -1,5 +1,6 @@
 // Creates the demo's roles and the seeded `shop` database on a fresh cluster. Shared by
 // `npm run demo` and the e2e setup, so the tests click through what a newcomer sees.
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Cluster } from "@/lib/embedded/cluster";
 import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
@@ -16,6 +17,9 @@ import {
   SESSION_ALIVE,
   seedDemo,
 } from "@/lib/pg/demo/seed";
+import { provisionStore, STORE_APP_ROLE, STORE_OWNER_ROLE } from "@/lib/store/roles";
+
+const STORE_DATABASE = "pgwarden";
 
 export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, application_name: "pgwarden-demo-setup" });
@@ -59,4 +63,13 @@ export async function prepareDemoDatabase(cluster: Cluster): Promise<DemoDatabas
   });
   await withClient(appUrl, (c) => c.query(DEMO_ANALYZE));
   return { appUrl, consoleUrl: roleUrl(cluster, DEMO_CONSOLE_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE) };
+}
+
+/** Store URLs on `cluster` for the owner (migrations) and the console's login; roles made as its superuser. */
+export async function provisionClusterStore(cluster: Cluster, passwords = { app: randomBytes(18).toString("base64url"), owner: randomBytes(18).toString("base64url") }) {
+  await provisionStore({ connectionString: cluster.url() }, { database: STORE_DATABASE, appPassword: passwords.app, ownerPassword: passwords.owner });
+  return {
+    PGWARDEN_STORE_URL: roleUrl(cluster, STORE_APP_ROLE, passwords.app, STORE_DATABASE),
+    PGWARDEN_STORE_MIGRATION_URL: roleUrl(cluster, STORE_OWNER_ROLE, passwords.owner, STORE_DATABASE),
+  };
 }

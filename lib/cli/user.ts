@@ -1,6 +1,7 @@
 // User administration from the command line (the first admin is created here):
 //   npm run user -- add NAME --role admin [--random]   password from a prompt or stdin, or generated
-//   npm run user -- set-role NAME ROLE [--server ID]   ROLE "default" with --server drops the override
+//   npm run user -- set-role NAME ROLE [--server ID]   with --server: ROLE "none" hides the server
+//                                                       from NAME, "default" drops the override
 //   npm run user -- disable NAME | enable NAME | passwd NAME | list
 import { register } from "node:module";
 import readline from "node:readline";
@@ -19,12 +20,26 @@ register(
 
 const USAGE = `usage: npm run user -- <command>
   add NAME --role viewer|operator|admin [--random]
-  set-role NAME viewer|operator|admin|default [--server ID]
+  set-role NAME viewer|operator|admin                  the default role on every server
+  set-role NAME viewer|operator|admin|none --server ID  on one server ("none": hidden from NAME)
+  set-role NAME default --server ID                     back to the default role on that server
   disable NAME | enable NAME | passwd NAME | list`;
+
+const VALUE_FLAGS = new Set(["--role", "--server"]);
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** The arguments that are not flags nor flag values, in order (flags may come anywhere). */
+function positional(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (VALUE_FLAGS.has(args[i]!)) i++;
+    else if (!args[i]!.startsWith("--")) out.push(args[i]!);
+  }
+  return out;
 }
 
 async function readHidden(prompt: string): Promise<string> {
@@ -70,11 +85,11 @@ async function readPassword(): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { isRole } = await import("../auth/permissions");
+  const { isRole, isServerRole } = await import("../auth/permissions");
   const users = await import("../store/users");
   const { auditEvent } = await import("../store/audit");
   const { closeStore } = await import("../store/db");
-  const [command, name] = argv;
+  const [command, name, roleArg] = positional(argv);
   const audit = (action: string, params: Record<string, unknown>) =>
     auditEvent({ user: null, role: null, action, params, client: "cli" }, "ok");
   try {
@@ -93,11 +108,23 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "set-role": {
-        const role = argv[2];
+        const role = roleArg;
         const server = flag(argv, "--server");
-        if (!name || !role || (!isRole(role) && !(role === "default" && server))) throw new users.UserError(USAGE);
-        await users.setRole(name, isRole(role) ? role : null, server);
-        console.log(server ? `${name} on ${server}: ${role}` : `${name}: default role ${role}`);
+        const valid = server ? isServerRole(role) || role === "default" : isRole(role);
+        if (!name || !role || !valid) throw new users.UserError(USAGE);
+        if (server) {
+          // A typo would otherwise hide nothing (or grant on a server that does not exist) silently.
+          const { findServer } = await import("../config/servers");
+          let known = true;
+          try {
+            known = !!findServer(server);
+          } catch {
+            // no server registry in this shell's environment: nothing to compare with
+          }
+          if (!known) console.warn(`Note: no server with id "${server}" is configured (yet); the role is stored anyway.`);
+        }
+        await users.setRole(name, isServerRole(role) ? role : null, server);
+        console.log(server ? `${name} on ${server}: ${role === "none" ? "none (the server is hidden from them)" : role}` : `${name}: default role ${role}`);
         await audit("user_set_role", { user: name, role, server: server ?? null });
         return 0;
       }

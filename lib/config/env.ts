@@ -1,9 +1,12 @@
 import "server-only";
-import { z } from "zod";
+import os from "node:os";
+import { z } from "@/lib/schemas/zod";
 
 // Numbers come from the environment as strings; empty means "use the default".
 const ms = (def: number) =>
   z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().int().min(0).default(def));
+
+const optionalText = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
@@ -18,6 +21,36 @@ const EnvSchema = z.object({
    * any phase share one query per interval (at 1.5 s, 50 pollers caused 1.4 queries per interval).
    */
   PGWARDEN_READ_TTL_MS: ms(1_950),
+
+  // The console's own database (lib/store). Unset: an embedded PostgreSQL in PGWARDEN_DATA_DIR.
+  /** the console's login: a non-superuser that is not the schema owner (member of pgwarden_store_app) */
+  PGWARDEN_STORE_URL: optionalText,
+  /** the schema owner, for migrations at start; defaults to PGWARDEN_STORE_URL (then refused in production) */
+  PGWARDEN_STORE_MIGRATION_URL: optionalText,
+  PGWARDEN_DATA_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default(".pgwarden/store")),
+  /** the embedded store's socket name (.s.PGSQL.<port>); it listens on no TCP port */
+  PGWARDEN_STORE_PORT: ms(54_329),
+  PGWARDEN_STORE_POOL_MAX: ms(10),
+  /** how long a request waits for a free store connection in a burst before it gets a 503 */
+  PGWARDEN_STORE_WAIT_MS: ms(10_000),
+
+  // Sign-in (lib/auth/login.ts, lib/store/throttle.ts, lib/auth/client-address.ts).
+  /** reverse proxies in front of the console whose X-Forwarded-For entries are believed */
+  PGWARDEN_TRUSTED_PROXIES: z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().int().min(0).max(10).default(0)),
+  /** wrong passwords per (user, address) before exponential back-off starts */
+  PGWARDEN_LOGIN_MAX_FAILURES: ms(5),
+  /** wrong passwords per address (any user) in PGWARDEN_LOGIN_LOCK_MINUTES before the address waits */
+  PGWARDEN_LOGIN_MAX_FAILURES_PER_ADDRESS: ms(20),
+  /** the longest back-off, and the window of the per-address count */
+  PGWARDEN_LOGIN_LOCK_MINUTES: ms(15),
+  /**
+   * password hashes (scrypt, ~100 ms of a core and 32 MiB each) computed at once; more sign-ins get
+   * 429 + Retry-After. Default: half the cores (at least 1), so hashing never starves the event loop.
+   */
+  PGWARDEN_LOGIN_MAX_CONCURRENT_HASHES: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  ),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

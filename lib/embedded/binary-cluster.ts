@@ -16,7 +16,8 @@ export interface Binaries {
   postgres: string;
 }
 
-async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
+/** When we are root, the ids of the `postgres` OS user (created if missing) that servers run as. */
+export async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   if (os.userInfo().uid !== 0) return {};
   const ids = async () => ({
     uid: Number((await run("id -u postgres")).stdout.trim()),
@@ -31,6 +32,18 @@ async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   }
 }
 
+/** A private pwfile for initdb, readable by the server's OS user only. */
+export function passwordFile(password: string, ids: { uid?: number; gid?: number }): { file: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-pw-"));
+  const file = path.join(dir, "pw");
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  if (ids.uid !== undefined) {
+    fs.chownSync(dir, ids.uid, ids.gid!);
+    fs.chownSync(file, ids.uid, ids.gid!);
+  }
+  return { file, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 function waitForExit(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
 }
@@ -39,14 +52,9 @@ export async function initdb(bin: Binaries, dataDir: string, password: string, f
   const ids = await postgresUser();
   fs.mkdirSync(dataDir, { recursive: true });
   if (ids.uid !== undefined) fs.chownSync(dataDir, ids.uid, ids.gid!);
-  const pwfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-pw-")), "pw");
-  fs.writeFileSync(pwfile, `${password}\n`);
-  if (ids.uid !== undefined) {
-    fs.chownSync(path.dirname(pwfile), ids.uid, ids.gid!);
-    fs.chownSync(pwfile, ids.uid, ids.gid!);
-  }
+  const pw = passwordFile(password, ids);
   try {
-    const child = spawn(bin.initdb, [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`, ...flags], {
+    const child = spawn(bin.initdb, [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pw.file}`, ...flags], {
       ...ids,
       stdio: ["ignore", "ignore", "pipe"],
     });
@@ -55,7 +63,7 @@ export async function initdb(bin: Binaries, dataDir: string, password: string, f
     const code = await waitForExit(child);
     if (code !== 0) throw new Error(`initdb failed (${code}): ${stderr}`);
   } finally {
-    fs.rmSync(path.dirname(pwfile), { recursive: true, force: true });
+    pw.remove();
   }
 }
 

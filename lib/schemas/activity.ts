@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 // Activity: one row per backend in pg_stat_activity. Shared by the route and the page.
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 // Audit log listing: filters (shared by the page's URL state and the route) and rows.
 

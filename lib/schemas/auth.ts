@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { PERMISSIONS, ROLES } from "@/lib/auth/permissions";
 
 // Sign-in, sign-out, password change, and "who am I" (the UI hides what a role cannot do).

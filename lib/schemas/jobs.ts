@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
+import { z } from "./zod";
 import {
   AnalyzeOptions,
   ExactBloat,

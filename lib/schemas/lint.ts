@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { DatabaseName } from "./common";
 
 // Migration linting: shared by the route, the CLI, the linter itself and the browser.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 // Maintenance requests. Every option comes from an allow-list: values are enums, bounded ints or
 // strictly patterned strings, so nothing typed by a person reaches the statement as SQL

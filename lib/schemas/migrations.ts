@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 // Migration history of one database, as every detected migration tool recorded it.
 // Shared by the route and the browser: no server-only imports here.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 // What pgwarden knows about a monitored server and what its role may do there.
 

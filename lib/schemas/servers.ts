@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 export const ServerSummary = z.object({ id: z.string(), name: z.string() });
 export const ServersResponse = z.object({ servers: z.array(ServerSummary) });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 // Cancel / terminate requests and their per-session outcomes.
 

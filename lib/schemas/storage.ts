@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { DatabaseQuery } from "./servers";
 
 // Storage health: tables, indexes, bloat, space. Shared by route handlers and the browser.

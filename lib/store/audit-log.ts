@@ -67,10 +67,18 @@ function csvCell(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+export function auditCsvHeader(): string {
+  return `${CSV_COLUMNS.join(",")}\r\n`;
+}
+
+export function auditCsvLines(rows: AuditRow[]): string {
+  let out = "";
+  for (const r of rows) out += `${CSV_COLUMNS.map((c) => csvCell(r[c])).join(",")}\r\n`;
+  return out;
+}
+
 export function auditCsv(rows: AuditRow[]): string {
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => csvCell(r[c])).join(","));
-  return `${lines.join("\r\n")}\r\n`;
+  return auditCsvHeader() + auditCsvLines(rows);
 }
 
 /** The export is capped so one click cannot pull an unbounded table through the console. */

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Role } from "@/lib/auth/permissions";
+import type { Role, ServerRole } from "@/lib/auth/permissions";
 import { store } from "./db";
 
 // Append-only audit log: an intent row before acting, an outcome row after (pointing back),
@@ -19,7 +19,7 @@ export interface AuditTarget {
 
 export interface AuditEntry {
   user: { id: number; name: string } | null;
-  role: Role | null;
+  role: ServerRole | null;
   server?: string | null;
   database?: string | null;
   action: string;

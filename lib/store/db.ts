@@ -2,20 +2,35 @@ import "server-only";
 import path from "node:path";
 import { runner } from "node-pg-migrate";
 import pg from "pg";
-import { startCluster } from "@/lib/embedded/cluster";
-import { assertStartupConfig } from "@/lib/auth/secret";
+import { startPrivateCluster } from "@/lib/embedded/private-cluster";
+import { assertStartupConfig, isProduction } from "@/lib/auth/secret";
+import { env } from "@/lib/config/env";
 import type { Queryable } from "@/lib/pg/types";
+import { StoreRefused, StoreUnavailable } from "./errors";
+import { checkStoreLogin, provisionStore, STORE_APP_ROLE, STORE_OWNER_ROLE } from "./roles";
 
-// The console's own PostgreSQL: PGWARDEN_STORE_URL, or an embedded one kept in PGWARDEN_DATA_DIR.
-// Lazily opened once per process (globalThis: Next may load this module in several bundles).
+// The console's own PostgreSQL: PGWARDEN_STORE_URL (+ PGWARDEN_STORE_MIGRATION_URL for the schema
+// owner), or an embedded one kept in PGWARDEN_DATA_DIR. The console itself always logs in as a
+// non-superuser that does not own the tables (lib/store/roles.ts). Lazily opened once per process
+// (globalThis: Next may load this module in several bundles).
 
-export const STORE_APP_ROLE = "pgwarden_store_app";
+export { STORE_APP_ROLE, STORE_OWNER_ROLE };
 const EMBEDDED_DATABASE = "pgwarden";
-const DEFAULT_EMBEDDED_PORT = 54329;
 
 interface Store {
   pool: pg.Pool;
-  url: string;
+  /** stops the embedded server if this process started it */
+  stop: () => Promise<void>;
+  /** the app login's settings, for dedicated connections (the job queue's advisory locks) */
+  config: pg.ClientConfig;
+}
+
+interface StoreTarget {
+  stop?: () => Promise<void>;
+  app: pg.ClientConfig;
+  migrate: pg.ClientConfig;
+  /** SET ROLE for migrations (the embedded store migrates as its superuser acting as the owner) */
+  migrateRole?: string;
 }
 
 const g = globalThis as typeof globalThis & { __pgwardenStore?: Promise<Store> };
@@ -24,12 +39,15 @@ export function migrationsDir(): string {
   return path.join(process.cwd(), "lib/store/migrations");
 }
 
-/** Applies pending migrations (node-pg-migrate, SQL files); safe to call on every start. */
-export async function migrateStore(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url, application_name: "pgwarden-migrate" });
+/** Applies pending migrations (node-pg-migrate, SQL files) as the schema owner; safe on every start. */
+export async function migrateStore(target: pg.ClientConfig | string, role?: string): Promise<string[]> {
+  const config = typeof target === "string" ? { connectionString: target } : target;
+  const client = new pg.Client({ ...config, application_name: "pgwarden-migrate" });
   client.on("error", () => {});
   await client.connect();
   try {
+    // A dedicated connection, closed below: the session-level SET ROLE ends with it.
+    if (role) await client.query(`SET ROLE ${pg.escapeIdentifier(role)}`);
     const ran = await runner({
       dbClient: client,
       dir: migrationsDir(),
@@ -46,92 +64,118 @@ export async function migrateStore(url: string): Promise<string[]> {
   }
 }
 
-async function canUseAppRole(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      /* sql */ `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)
-                    AND pg_has_role(current_user, (SELECT oid FROM pg_roles WHERE rolname = $1), 'MEMBER') AS ok`,
-      [STORE_APP_ROLE],
+async function embeddedStore(): Promise<StoreTarget> {
+  const e = env();
+  const cluster = await startPrivateCluster({ dataDir: path.resolve(/*turbopackIgnore: true*/ e.PGWARDEN_DATA_DIR), port: e.PGWARDEN_STORE_PORT });
+  await provisionStore(cluster.superuser, { database: EMBEDDED_DATABASE, appPassword: cluster.secrets.appPassword });
+  return {
+    stop: () => cluster.stop(),
+    app: cluster.config(STORE_APP_ROLE, cluster.secrets.appPassword, EMBEDDED_DATABASE),
+    migrate: { ...cluster.superuser, database: EMBEDDED_DATABASE },
+    migrateRole: STORE_OWNER_ROLE,
+  };
+}
+
+function externalStore(): StoreTarget | undefined {
+  const { PGWARDEN_STORE_URL, PGWARDEN_STORE_MIGRATION_URL } = env();
+  if (!PGWARDEN_STORE_URL) return undefined;
+  return { app: { connectionString: PGWARDEN_STORE_URL }, migrate: { connectionString: PGWARDEN_STORE_MIGRATION_URL ?? PGWARDEN_STORE_URL } };
+}
+
+/**
+ * A superuser or the tables' owner as the console's login would let a bug (or an intruder in the
+ * app) disable the audit trigger: refused in production, a loud warning elsewhere. A login that
+ * lacks the grants cannot work at all: refused always, with the fix.
+ */
+async function assertSafeLogin(pool: pg.Pool): Promise<void> {
+  const c = await checkStoreLogin(pool);
+  if (!c.canWriteAudit) {
+    throw new Error(
+      `pgwarden: the store login "${c.user}" may not write the audit log. Run as the store's owner: GRANT ${STORE_APP_ROLE} TO "${c.user}"; (see README, "The console's own database")`,
     );
-    return rows[0]?.ok === true;
-  } finally {
-    await client.end().catch(() => {});
   }
-}
-
-/** Creates `name` on an existing server if missing; the demo can share its embedded cluster this way. */
-export async function createStoreDatabase(adminUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    const { rowCount } = await client.query(/* sql */ `SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
-    if (!rowCount) {
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
-        if (err.code !== "42P04") throw err; // created concurrently
-      });
-    }
-  } finally {
-    await client.end().catch(() => {});
-  }
-  const u = new URL(adminUrl);
-  u.pathname = `/${encodeURIComponent(name)}`;
-  return u.toString();
-}
-
-async function embeddedStoreUrl(): Promise<string> {
-  const dataDir = path.resolve(/*turbopackIgnore: true*/ process.env.PGWARDEN_DATA_DIR || ".pgwarden/store");
-  const port = Number(process.env.PGWARDEN_STORE_PORT || DEFAULT_EMBEDDED_PORT);
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  // A previous console process (or a dev-server reload) may have left it running: reuse it.
-  const probe = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2_000 });
-  probe.on("error", () => {});
-  const running = await probe.connect().then(
-    () => true,
-    () => false,
-  );
-  await probe.end().catch(() => {});
-  if (!running) await startCluster({ dataDir, port, keep: true, settings: { shared_preload_libraries: "" } });
-  return createStoreDatabase(adminUrl, EMBEDDED_DATABASE);
+  const unsafe = c.superuser ? "is a superuser" : c.ownsAuditLog ? "owns the store's tables" : c.canRewriteAudit ? "may UPDATE or DELETE the audit log" : undefined;
+  if (!unsafe) return;
+  const message =
+    `pgwarden: the store login "${c.user}" ${unsafe}, so the audit log is not append-only for the console. ` +
+    `Log in as a member of ${STORE_APP_ROLE} (PGWARDEN_STORE_URL) and migrate as the owner (PGWARDEN_STORE_MIGRATION_URL); see README.`;
+  if (isProduction()) throw new StoreRefused(message);
+  console.warn(`\n*** WARNING ***\n${message}\n`); // once per opening of the store, i.e. at start
 }
 
 async function openStore(): Promise<Store> {
   assertStartupConfig();
-  const url = process.env.PGWARDEN_STORE_URL || (await embeddedStoreUrl());
-  await migrateStore(url);
-  const useAppRole = await canUseAppRole(url);
+  const target = externalStore() ?? (await embeddedStore());
+  const stop = target.stop ?? (async () => {});
+  try {
+    await migrateStore(target.migrate, target.migrateRole);
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+  const e = env();
   const pool = new pg.Pool({
-    connectionString: url,
-    max: Number(process.env.PGWARDEN_STORE_POOL_MAX || 5),
-    connectionTimeoutMillis: 5_000,
+    ...target.app,
+    max: Math.max(1, e.PGWARDEN_STORE_POOL_MAX),
+    // In a burst, requests queue for a connection (FIFO) this long before they are refused with a 503.
+    connectionTimeoutMillis: e.PGWARDEN_STORE_WAIT_MS,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: "pgwarden-store",
-    ...(useAppRole ? { options: `-c role=${STORE_APP_ROLE}` } : {}),
   });
   pool.on("error", () => {}); // an idle client's error (store restart) must not crash the console
-  return { pool, url };
+  try {
+    await assertSafeLogin(pool);
+  } catch (err) {
+    await pool.end().catch(() => {});
+    await stop().catch(() => {});
+    throw err;
+  }
+  return { pool, config: target.app, stop };
 }
 
-/** The store's pool, opened (and migrated) on first use. A failed open is retried on the next call. */
-export function storePool(): Promise<pg.Pool> {
+function opened(): Promise<Store> {
   g.__pgwardenStore ??= openStore().catch((err) => {
     g.__pgwardenStore = undefined;
     throw err;
   });
-  return g.__pgwardenStore.then((s) => s.pool);
+  return g.__pgwardenStore;
 }
 
+/** The store's pool, opened (and migrated) on first use. A failed open is retried on the next call. */
+export async function storePool(): Promise<pg.Pool> {
+  return (await opened()).pool;
+}
+
+/** Settings for a dedicated store connection as the console's login (never the owner). */
+export async function storeClientConfig(): Promise<pg.ClientConfig> {
+  return (await opened()).config;
+}
+
+/**
+ * The store as a Queryable. Any failure to reach it (not open yet, no free connection within
+ * PGWARDEN_STORE_WAIT_MS, connection lost) becomes StoreUnavailable: a 503 that names the store,
+ * never mistaken for a monitored server being unreachable. SQL errors pass through unchanged.
+ */
 export async function store(): Promise<Queryable> {
-  return storePool();
+  let pool: pg.Pool;
+  try {
+    pool = await storePool();
+  } catch (err) {
+    throw StoreUnavailable.from(err);
+  }
+  const query = ((...args: Parameters<pg.Pool["query"]>) =>
+    (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
+      throw StoreUnavailable.wrapIfConnection(err);
+    })) as Queryable["query"];
+  return { query };
 }
 
 /** Tests point the process at another store between files. */
 export async function closeStore(): Promise<void> {
   const s = g.__pgwardenStore;
   g.__pgwardenStore = undefined;
-  if (s) await (await s.catch(() => undefined))?.pool.end().catch(() => {});
+  const opened = await s?.catch(() => undefined);
+  await opened?.pool.end().catch(() => {});
+  await opened?.stop().catch(() => {});
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import type { MaintenanceOutcome, MaintenanceStatus } from "@/lib/schemas/maintenance";
-import { store, storePool } from "./db";
+import { store, storeClientConfig } from "./db";
 import { COLUMNS, toJob, type JobRow } from "./jobs";
 
 // The worker's side of maintenance_jobs. Queue discipline: a replica first takes the session
@@ -17,10 +17,8 @@ const LOCK_KEY = /* sql */ `hashtextextended('pgwarden-job:' || $1::text || '/' 
 
 /** A connection of its own: a session advisory lock lives as long as the connection. */
 export async function openQueueConnection(): Promise<QueueLock> {
-  const o = (await storePool()).options;
   const client = new pg.Client({
-    connectionString: o.connectionString,
-    options: o.options,
+    ...(await storeClientConfig()),
     application_name: "pgwarden-jobs",
     connectionTimeoutMillis: 5_000,
     keepAlive: true,

@@ -2,7 +2,7 @@ import "server-only";
 import type { Job, JobCommand } from "@/lib/schemas/jobs";
 import { store } from "./db";
 
-// The maintenance_jobs table (migrations 1767312000000, 1767484800000): rows as the pages see them,
+// The maintenance_jobs table (migrations 1767312000000, 1767744000000): rows as the pages see them,
 // queueing and cancel requests. The worker's side (queue lock, claim, finish, orphans) is in
 // job-queue.ts.
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { isRole, type Role } from "@/lib/auth/permissions";
+import { isRole, isServerRole, type Role, type ServerRole } from "@/lib/auth/permissions";
 import { store } from "./db";
 
 // Server-side sessions: the browser holds a random token, the store only its SHA-256.
@@ -13,7 +13,7 @@ export interface SessionUser {
   id: number;
   name: string;
   defaultRole: Role;
-  overrides: Record<string, Role>;
+  overrides: Record<string, ServerRole>;
 }
 
 const INSERT_SESSION = /* sql */ `
@@ -46,16 +46,33 @@ export async function createSession(userId: number, clientAddr: string | null): 
   return token;
 }
 
-export async function sessionUser(token: string): Promise<SessionUser | undefined> {
+// Requests with the same cookie that arrive while its lookup is in flight share that lookup
+// (single flight, no cache: the next request after it returns asks the store again, so a
+// revocation still applies to the very next request). A burst of 1,000 page polls is then a
+// handful of store queries instead of 1,000 in the pool's queue.
+const inFlight = new Map<string, Promise<SessionUser | undefined>>();
+
+async function lookUp(digest: Buffer): Promise<SessionUser | undefined> {
   const db = await store();
-  const digest = tokenDigest(token);
   const { rows } = await db.query(SESSION_USER, [digest, IDLE_MINUTES]);
   const r = rows[0];
   if (!r) return undefined;
   if (r.needs_touch) await db.query(TOUCH_SESSION, [digest]);
-  const overrides: Record<string, Role> = {};
-  for (const [server, role] of Object.entries(r.overrides as Record<string, string>)) if (isRole(role)) overrides[server] = role;
+  const overrides: Record<string, ServerRole> = {};
+  for (const [server, role] of Object.entries(r.overrides as Record<string, string>)) if (isServerRole(role)) overrides[server] = role;
   return { id: Number(r.id), name: r.name, defaultRole: isRole(r.default_role) ? r.default_role : "viewer", overrides };
+}
+
+export function sessionUser(token: string): Promise<SessionUser | undefined> {
+  const digest = tokenDigest(token);
+  const key = digest.toString("base64");
+  let p = inFlight.get(key);
+  if (!p) {
+    p = lookUp(digest).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  // Each caller gets its own copy: nobody can change another request's user by accident.
+  return p.then((u) => (u ? { ...u, overrides: { ...u.overrides } } : undefined));
 }
 
 export async function deleteSession(token: string): Promise<void> {

@@ -1,6 +1,6 @@
 import "server-only";
 import { hashPassword, passwordProblem, randomPassword } from "@/lib/auth/password";
-import { isRole, type Role } from "@/lib/auth/permissions";
+import { isRole, isServerRole, type Role, type ServerRole } from "@/lib/auth/permissions";
 import { store } from "./db";
 
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,62}$/;
@@ -9,7 +9,7 @@ export interface StoredUser {
   id: number;
   name: string;
   defaultRole: Role;
-  overrides: Record<string, Role>;
+  overrides: Record<string, ServerRole>;
   disabled: boolean;
 }
 
@@ -43,8 +43,8 @@ const SET_PASSWORD = /* sql */ `
 type Row = { id: number; name: string; default_role: string; disabled: boolean; overrides: Record<string, string> };
 
 function toUser(r: Row): StoredUser {
-  const overrides: Record<string, Role> = {};
-  for (const [server, role] of Object.entries(r.overrides ?? {})) if (isRole(role)) overrides[server] = role;
+  const overrides: Record<string, ServerRole> = {};
+  for (const [server, role] of Object.entries(r.overrides ?? {})) if (isServerRole(role)) overrides[server] = role;
   return { id: Number(r.id), name: r.name, defaultRole: isRole(r.default_role) ? r.default_role : "viewer", overrides, disabled: r.disabled };
 }
 
@@ -75,7 +75,7 @@ export async function listUsers(): Promise<StoredUser[]> {
 
 export async function createUser(name: string, password: string, role: Role): Promise<number> {
   checkUserName(name);
-  const problem = passwordProblem(password, name);
+  const problem = await passwordProblem(password, name);
   if (problem) throw new UserError(`Password refused: ${problem}.`);
   try {
     const { rows } = await (await store()).query(INSERT_USER, [name, await hashPassword(password), role]);
@@ -107,11 +107,12 @@ function mustMatch(rows: unknown[], name: string) {
   if (!rows.length) throw new UserError(`No user named ${name}.`);
 }
 
-/** server undefined: the default role; role null: remove the server's override. */
-export async function setRole(name: string, role: Role | null, server?: string): Promise<void> {
+/** server undefined: the default role; role null: remove the server's override; "none" hides the server. */
+export async function setRole(name: string, role: ServerRole | null, server?: string): Promise<void> {
   const db = await store();
   if (server === undefined) {
     if (!role) throw new UserError("A default role is required.");
+    if (!isRole(role)) throw new UserError(`"${role}" is only a per-server role (--server ID): the default role is viewer, operator or admin.`);
     mustMatch((await db.query(SET_DEFAULT_ROLE, [name, role])).rows, name);
   } else if (role) {
     mustMatch((await db.query(SET_SERVER_ROLE, [name, server, role])).rows, name);
@@ -126,7 +127,7 @@ export async function setDisabled(name: string, disabled: boolean): Promise<void
 
 /** Sets a new password and ends every session of the user (callers issue a fresh one if needed). */
 export async function setPassword(userId: number, userName: string, password: string): Promise<void> {
-  const problem = passwordProblem(password, userName);
+  const problem = await passwordProblem(password, userName);
   if (problem) throw new UserError(`Password refused: ${problem}.`);
   const { rows } = await (await store()).query(SET_PASSWORD, [userId, await hashPassword(password)]);
   mustMatch(rows, userName);

@@ -17,6 +17,8 @@ export default async function globalSetup() {
     ],
     // The fault test needs the console to notice a dead server quickly.
     env: { PGWARDEN_CONNECT_TIMEOUT_MS: "2000" },
+    // The viewer may not see the canary server at all: its pages answer like an unknown id's.
+    userCommands: [["set-role", "e2e-viewer", "--server", "e2e-canary", "none"]],
   });
   Object.assign(process.env, {
     E2E_BASE_URL: stack.baseUrl,

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startCluster, type Cluster } from "../../lib/embedded/cluster";
-import { prepareDemoDatabase, roleUrl, withClient } from "../../lib/cli/demo-database";
+import { prepareDemoDatabase, provisionClusterStore, roleUrl } from "../../lib/cli/demo-database";
 
 export interface ConsoleStack {
   cluster: Cluster;
@@ -20,13 +20,15 @@ export interface ConsoleStack {
   stop(): Promise<void>;
 }
 
+/** `npm run user -- …` as an operator would type it (stdin: the password, when asked for). */
+export function userCli(env: NodeJS.ProcessEnv, args: string[], input = "") {
+  const r = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/cli/user.ts", ...args], { input, env, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`user ${args.join(" ")} failed: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
 function addUser(env: NodeJS.ProcessEnv, name: string, role: string, password: string) {
-  const r = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/cli/user.ts", "add", name, "--role", role], {
-    input: `${password}\n`,
-    env,
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`user add ${name} failed: ${r.stderr || r.stdout}`);
+  userCli(env, ["add", name, "--role", role], `${password}\n`);
 }
 
 async function waitForHealth(url: string, server: ChildProcess, log: string) {
@@ -55,12 +57,15 @@ export async function startConsoleStack(opts: {
    */
   extraServers?: ExtraServer[] | ((consoleUrl: string) => ExtraServer[]);
   env?: Record<string, string>;
+  /** extra `npm run user -- …` commands after the two users exist (e.g. a per-server role) */
+  userCommands?: string[][];
 } = {}): Promise<ConsoleStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-stack-"));
   fs.chmodSync(work, 0o755);
   const cluster = await startCluster({ major: 18, dataDir: path.join(work, "pg"), settings: opts.pgSettings });
   const demo = await prepareDemoDatabase(cluster);
-  await withClient(cluster.url(), (c) => c.query("CREATE DATABASE pgwarden_store"));
+  // The store as the README asks: an owner that migrates, a non-superuser login for the console.
+  const store = await provisionClusterStore(cluster);
 
   const serversFile = path.join(work, "servers.json");
   const extra = typeof opts.extraServers === "function" ? opts.extraServers(demo.consoleUrl) : (opts.extraServers ?? []);
@@ -75,13 +80,14 @@ export async function startConsoleStack(opts: {
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     PGWARDEN_SERVERS: serversFile,
-    PGWARDEN_STORE_URL: cluster.url("pgwarden_store"),
+    ...store,
     PGWARDEN_SECRET: randomBytes(32).toString("base64url"),
     PGWARDEN_PUBLIC_ORIGIN: baseUrl,
     ...opts.env,
   };
   addUser(env, "e2e-admin", "admin", adminPassword);
   addUser(env, "e2e-viewer", "viewer", viewerPassword);
+  for (const args of opts.userCommands ?? []) userCli(env, args);
 
   const log = path.join(work, "console.log");
   const out = fs.openSync(log, "a");

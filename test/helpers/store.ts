@@ -12,12 +12,45 @@ import { closeJobPools } from "@/lib/pg/job-connection";
 import { forgetPoolerVerdicts } from "@/lib/pg/pooler";
 import { closeAllPools } from "@/lib/pg/pools";
 import { closeStore } from "@/lib/store/db";
+import { provisionStore, STORE_APP_ROLE, STORE_OWNER_ROLE } from "@/lib/store/roles";
 import { createUser, setRole } from "@/lib/store/users";
 import type { Role } from "@/lib/auth/permissions";
-import { freshDatabase } from "./pg";
+import { connect, withDatabase } from "./pg";
 
 export const ORIGIN = "http://console.test";
 export const PASSWORD = "a long enough test password";
+
+// The store's roles as the README asks of an external store: an owner that migrates and a
+// non-superuser login for the console. Fixed passwords: every test file of a run shares the roles.
+export const STORE_APP_PASSWORD = "pgwarden-test-store-app";
+export const STORE_OWNER_PASSWORD = "pgwarden-test-store-owner";
+
+function asRole(url: string, user: string, password: string): string {
+  const u = new URL(url);
+  u.username = user;
+  u.password = password;
+  return u.toString();
+}
+
+/**
+ * A fresh store database on `serverUrl` (a superuser URL), provisioned with the store's roles.
+ * Returns the console's login URL (appUrl), the owner's (ownerUrl) and the superuser's (superUrl).
+ */
+export async function freshStore(serverUrl: string, name: string): Promise<{ appUrl: string; ownerUrl: string; superUrl: string }> {
+  const admin = await connect(serverUrl);
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  await provisionStore({ connectionString: serverUrl }, { database: name, appPassword: STORE_APP_PASSWORD, ownerPassword: STORE_OWNER_PASSWORD });
+  const superUrl = withDatabase(serverUrl, name);
+  return {
+    appUrl: asRole(superUrl, STORE_APP_ROLE, STORE_APP_PASSWORD),
+    ownerUrl: asRole(superUrl, STORE_OWNER_ROLE, STORE_OWNER_PASSWORD),
+    superUrl,
+  };
+}
 
 /**
  * Points this process at a fresh store database and at `servers` as the monitored registry.
@@ -27,20 +60,17 @@ export async function useTestConsole(opts: {
   storeServerUrl: string;
   storeName: string;
   servers: { id: string; name?: string; url: string; pooler?: "pgbouncer"; directUrl?: string }[];
-}): Promise<{ storeUrl: string }> {
+}): Promise<{ storeUrl: string; ownerUrl: string; superUrl: string }> {
   // A job worker left running by the previous case would reopen the old store on its next tick.
   await stopJobWorker();
-  await closeStore();
-  await closeAllPools();
-  await closeJobPools();
-  forgetPoolerVerdicts();
-  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
-  invalidateStale("");
-  const storeUrl = await freshDatabase(opts.storeServerUrl, opts.storeName);
+  const { appUrl: storeUrl, ownerUrl, superUrl } = await freshStore(opts.storeServerUrl, opts.storeName);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-servers-")), "servers.json");
   fs.writeFileSync(file, JSON.stringify(opts.servers.map((s) => ({ name: s.id, ...s }))));
+  // The environment first, then close what is open: anything that reopens the store meanwhile
+  // (the job worker's tick, a late request of the previous case) can only get the new one.
   Object.assign(process.env, {
     PGWARDEN_STORE_URL: storeUrl,
+    PGWARDEN_STORE_MIGRATION_URL: ownerUrl,
     PGWARDEN_SERVERS: file,
     PGWARDEN_PUBLIC_ORIGIN: ORIGIN,
     PGWARDEN_SECRET: randomBytes(32).toString("base64"),
@@ -48,7 +78,13 @@ export async function useTestConsole(opts: {
   delete process.env.DATABASE_URL;
   resetEnvCache();
   resetServerRegistry();
-  return { storeUrl };
+  await closeStore();
+  await closeAllPools();
+  await closeJobPools();
+  forgetPoolerVerdicts();
+  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
+  invalidateStale("");
+  return { storeUrl, ownerUrl, superUrl };
 }
 
 export async function teardownTestConsole() {

@@ -188,17 +188,7 @@ describe.each(servers)("activity on PostgreSQL $major", (s) => {
     await other.end();
     await Promise.all(idle.map((c) => c.end().catch(() => {})));
   });
-
-  it("returns the first outcome for a repeated request id without signalling twice", async () => {
-    const c = await connect(s.url, "it-idem");
-    const done = runInBackground(c, "SELECT pg_sleep(600)");
-    const row = await sessionOf(server, "it-idem");
-    const req = { kind: "cancel" as const, requestId: randomUUID(), sessions: [ref(row)] };
-    const [a, b] = await Promise.all([signalSessions({ server }, req), signalSessions({ server }, req)]);
-    expect(a).toBe(b);
-    expect((await done).error?.code).toBe("57014");
-    await c.end();
-  });
+  // Repeated request ids (idempotency in the store): test/integration/security-idempotency.test.ts.
 });
 
 it("refuses an unknown database name given as a conninfo string", async () => {

@@ -3,7 +3,6 @@ import { can, effectiveRole, permissionsOf, roleAllows } from "@/lib/auth/permis
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
 import { cookieName, readCookie, sessionCookie, signToken, verifiedToken } from "@/lib/auth/cookie";
 import { checkStateChange } from "@/lib/auth/csrf";
-import { clientAddress } from "@/lib/auth/client-address";
 import { assertStartupConfig, secretProblem } from "@/lib/auth/secret";
 import { auditCsv } from "@/lib/store/audit-log";
 import type { AuditRow } from "@/lib/schemas/audit";
@@ -40,10 +39,10 @@ describe("passwords", () => {
     expect(await verifyPassword("correct horse batterz", h)).toBe(false);
     expect(await verifyPassword("x", "scrypt$1099511627776$8$1$AAAA$AAAA")).toBe(false);
     expect(await verifyPassword("x", "plain")).toBe(false);
-    expect(passwordProblem("short")).toMatch(/12/);
-    expect(passwordProblem("alice-is-great-2026", "Alice")).toMatch(/user name/);
-    expect(passwordProblem("a perfectly fine passphrase")).toBeUndefined();
-  });
+    expect(await passwordProblem("short")).toMatch(/12/);
+    expect(await passwordProblem("alice-is-great-2026", "Alice")).toMatch(/user name/);
+    expect(await passwordProblem("a perfectly fine passphrase")).toBeUndefined();
+  }, 30_000); // four scrypt hashes: slow on a loaded machine
 });
 
 describe("session cookie", () => {
@@ -89,15 +88,7 @@ describe("CSRF check", () => {
   });
 });
 
-describe("client address and secrets", () => {
-  test("X-Forwarded-For is read from the right by the number of trusted proxies", () => {
-    const r = (xff: string) => new Request("http://x/", { headers: { "x-forwarded-for": xff } });
-    expect(clientAddress(r("1.1.1.1, 2.2.2.2"))).toBe("2.2.2.2");
-    process.env.PGWARDEN_TRUSTED_PROXIES = "2";
-    expect(clientAddress(r("9.9.9.9, 1.1.1.1, 2.2.2.2"))).toBe("1.1.1.1");
-    expect(clientAddress(r("<script>, 2.2.2.2"))).toBeNull();
-    expect(clientAddress(new Request("http://x/"))).toBeNull();
-  });
+describe("secrets", () => {
   test("production refuses missing, short and sample secrets and a missing public origin", () => {
     expect(secretProblem(undefined)).toMatch(/not set/);
     expect(secretProblem("short")).toMatch(/32/);

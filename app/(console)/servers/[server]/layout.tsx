@@ -1,19 +1,17 @@
-import { notFound } from "next/navigation";
 import { Suspense, type ReactNode } from "react";
 import { LogoutButton } from "@/components/auth/logout-button";
 import { ConsoleShell } from "@/components/shell/console-shell";
 import { PermissionsProvider } from "@/components/shell/permissions";
 import { whoAmI } from "@/lib/auth/me";
-import { requirePageUser } from "@/lib/auth/page";
+import { requireServerPageUser } from "@/lib/auth/page";
 import { permissionsOf } from "@/lib/auth/permissions";
-import { findServer } from "@/lib/config/servers";
 
 export const dynamic = "force-dynamic";
 
 export default async function ServerLayout({ children, params }: { children: ReactNode; params: Promise<{ server: string }> }) {
   const { server } = await params;
-  if (!findServer(server)) notFound();
-  const user = await requirePageUser("read", server);
+  // Session first, then "known and visible to this user" (404 alike), then the permission.
+  const user = await requireServerPageUser(server);
   const me = whoAmI(user);
   // Only ids and display names reach the browser.
   const list = me.servers.map(({ id, name }) => ({ id, name }));

@@ -1,6 +1,6 @@
 import { ActivityPage } from "@/components/activity/activity-page";
 import { serverActivity } from "@/lib/activity/server-activity";
-import { requirePageUser } from "@/lib/auth/page";
+import { requireServerPageUser } from "@/lib/auth/page";
 import { activityFiltersFrom } from "@/lib/queries/activity";
 import type { ActivityResponse } from "@/lib/schemas/activity";
 
@@ -9,7 +9,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function Page({ params, searchParams }: { params: Promise<{ server: string }>; searchParams: SearchParams }) {
   const { server } = await params;
   // Pages render beside their layout, not after it: check the session here too before reading.
-  await requirePageUser("read", server);
+  await requireServerPageUser(server);
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(await searchParams)) if (typeof v === "string") sp.set(k, v);
   // The first view comes with the page (same shared read as the API); polling takes over from there.

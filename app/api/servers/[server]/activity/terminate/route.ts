@@ -1,4 +1,4 @@
-import { signalSessions } from "@/lib/actions/signal";
+import { signalSessionsOnce } from "@/lib/actions/signal";
 import { handler } from "@/lib/api/handler";
 import { ServerParams } from "@/lib/schemas/common";
 import { auditorFor } from "@/lib/store/audit";
@@ -9,5 +9,5 @@ export const dynamic = "force-dynamic";
 export const POST = handler(
   { permission: "terminate", params: ServerParams, body: TerminateRequest, response: SignalResponse },
   ({ params, body, user, role, client }) =>
-    signalSessions({ server: params.server }, { ...body, kind: "terminate" }, auditorFor({ user, role, server: params.server, client })),
+    signalSessionsOnce(user.id, { server: params.server }, { ...body, kind: "terminate" }, auditorFor({ user, role, server: params.server, client })),
 );
