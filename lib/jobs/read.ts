@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/errors";
 import { findServer } from "@/lib/config/servers";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { maintenanceProgress } from "@/lib/pg/maintenance";
+import { queryTextFor } from "@/lib/pg/query-text";
 import { relationUsers } from "@/lib/pg/relation-users";
 import { coalescedRead, read } from "@/lib/pg/run";
 import type { Job, JobResponse, JobsQuery, JobsResponse, RelationUsersResponse } from "@/lib/schemas/jobs";
@@ -48,7 +49,7 @@ export async function serverJob(server: string, id: number): Promise<JobResponse
 }
 
 /** What VACUUM FULL would collide with: the sessions holding or awaiting locks on the table now. */
-export async function vacuumFullPreview(server: string, dbName: string | undefined, relid: number): Promise<RelationUsersResponse> {
+export async function vacuumFullPreview(server: string, dbName: string | undefined, relid: number, role: string): Promise<RelationUsersResponse> {
   const found = await read(await resolveDatabase(server, dbName), (db) => relationUsers(db, relid));
-  return { ...found, readAt: Date.now() };
+  return { ...found, users: await queryTextFor(found.users, role), readAt: Date.now() };
 }
