@@ -1,4 +1,5 @@
 import "server-only";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -20,8 +21,13 @@ const STARTUP_LIMIT_MS = 30_000;
 /** The JS heap of one worker; a parse tree that outgrows it ends the worker, not the console. */
 const HEAP_MB = 512;
 
-/** Resolved at run time: the entry is loaded from disk by Node, not bundled with the app. */
-const entryPath = () => path.join(process.cwd(), "lib", "lint", "worker", "entry.mjs");
+/**
+ * The entry is loaded from disk by Node, never bundled: Turbopack bundles the target of any
+ * `new Worker(…)` whose path it can work out (process.cwd() + constants included, ignore
+ * comments notwithstanding), which would pull tsx into the app. realpathSync is opaque to it,
+ * and fails with ENOENT at the first lint if the file is missing from the deployment.
+ */
+const entryPath = () => fs.realpathSync(path.join(process.cwd(), "lib", "lint", "worker", "entry.mjs"));
 
 class TimeLimitExceeded extends Error {}
 
