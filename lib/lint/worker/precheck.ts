@@ -29,8 +29,10 @@ export interface PrecheckRefusal {
   message: string;
 }
 
-const OPERATOR_CHARS = new Set("~!@#^&|`?+-*/%<>=");
-const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+const IS_OPERATOR = new Uint8Array(128);
+for (const ch of "~!@#^&|`?+-*/%<>=") IS_OPERATOR[ch.charCodeAt(0)] = 1;
+// \n / * - ' " $ ; \\
+const [NL, SLASH, STAR, DASH, QUOTE, DQUOTE, DOLLAR, SEMICOLON, BACKSLASH] = [10, 47, 42, 45, 39, 34, 36, 59, 92];
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
@@ -66,13 +68,15 @@ export function precheckSql(sql: string, limits = PRECHECK_LIMITS): PrecheckRefu
         : `Line ${runLine} has a run of more than ${fmt(limits.operatorRun)} operator characters (+ - * / < > = …); PostgreSQL operators are at most 63 characters, and the linter refuses such runs (PostgreSQL's scanner slows down quadratically on them).`,
   });
 
+  // Character codes and a lookup table: this runs on the event loop over up to 1 MB.
   for (let i = 0; i < n; i++) {
-    const c = sql[i]!;
-    if (c === "\n") line++;
-    if (OPERATOR_CHARS.has(c)) {
+    const c = sql.charCodeAt(i);
+    const next = sql.charCodeAt(i + 1);
+    if (c === NL) line++;
+    if (c < 128 && IS_OPERATOR[c] === 1) {
       if (run === 0) runLine = line;
       run++;
-      if (c === "/" && sql[i + 1] === "*") openers++;
+      if (c === SLASH && next === STAR) openers++;
       // Inside a comment only openers cost (each rescans the run); a banner of stars or a line of
       // ==== in a comment is matched in one step.
       if ((depth === 0 && run > limits.operatorRun) || openers > limits.openersInRun) return longRun();
@@ -82,50 +86,53 @@ export function precheckSql(sql: string, limits = PRECHECK_LIMITS): PrecheckRefu
     }
 
     if (depth > 0) {
-      if (c === "/" && sql[i + 1] === "*") {
+      if (c === SLASH && next === STAR) {
         if (++depth > limits.commentDepth) return tooDeep();
         i++;
-        if (OPERATOR_CHARS.has(sql[i]!)) run++;
-      } else if (c === "*" && sql[i + 1] === "/") {
+        run++;
+      } else if (c === STAR && next === SLASH) {
         depth--;
         i++;
         run++;
       }
       continue;
     }
-    if (c === "/" && sql[i + 1] === "*") {
+    if (c === SLASH && next === STAR) {
       depth = 1;
       i++;
       run++;
       continue;
     }
-    if (c === "-" && sql[i + 1] === "-") {
+    if (c === DASH && next === DASH) {
       // A line comment: skipped to the end of the line (its text is not scanned for operators).
-      while (i < n && sql[i] !== "\n") i++;
-      i--;
+      const eol = sql.indexOf("\n", i);
+      i = (eol < 0 ? n : eol) - 1;
       run = 0;
       openers = 0;
       continue;
     }
-    if (c === "'" || c === '"') {
+    if (c === QUOTE || c === DQUOTE) {
       // Backslash escapes only in E'…' strings; doubled quotes everywhere.
-      const escapes = c === "'" && (sql[i - 1] === "E" || sql[i - 1] === "e") && !IDENT_CHAR.test(sql[i - 2] ?? " ");
-      i = skipQuoted(sql, i, c, escapes, () => line++);
+      const prev = sql.charCodeAt(i - 1);
+      const escapes = c === QUOTE && (prev === 69 || prev === 101) && !isIdentChar(sql.charCodeAt(i - 2));
+      const end = skipQuoted(sql, i, c, escapes);
+      line += countLines(sql, i, end);
+      i = end;
       sawToken = true;
       continue;
     }
-    if (c === "$" && !IDENT_CHAR.test(sql[i - 1] ?? " ")) {
+    if (c === DOLLAR && !isIdentChar(sql.charCodeAt(i - 1))) {
       const tag = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(sql.slice(i, i + 65));
       if (tag) {
         const close = sql.indexOf(tag[0], i + tag[0].length);
         const end = close < 0 ? n : close + tag[0].length;
-        for (let j = i; j < end; j++) if (sql[j] === "\n") line++;
+        line += countLines(sql, i, end);
         i = end - 1;
         sawToken = true;
         continue;
       }
     }
-    if (c === ";") {
+    if (c === SEMICOLON) {
       if (sawToken && ++statements > limits.statements) {
         return {
           status: 413,
@@ -134,7 +141,7 @@ export function precheckSql(sql: string, limits = PRECHECK_LIMITS): PrecheckRefu
         };
       }
       sawToken = false;
-    } else if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") {
+    } else if (c !== 32 && c !== 9 && c !== NL && c !== 13) {
       sawToken = true;
     }
   }
@@ -142,16 +149,26 @@ export function precheckSql(sql: string, limits = PRECHECK_LIMITS): PrecheckRefu
 }
 
 /** Index of the closing quote (or the end of the text when it never closes). */
-function skipQuoted(sql: string, start: number, quote: string, backslashEscapes: boolean, newline: () => void): number {
+function skipQuoted(sql: string, start: number, quote: number, backslashEscapes: boolean): number {
   for (let i = start + 1; i < sql.length; i++) {
-    const c = sql[i];
-    if (c === "\n") newline();
-    if (backslashEscapes && c === "\\") {
+    const c = sql.charCodeAt(i);
+    if (backslashEscapes && c === BACKSLASH) {
       i++;
     } else if (c === quote) {
-      if (sql[i + 1] === quote) i++;
+      if (sql.charCodeAt(i + 1) === quote) i++;
       else return i;
     }
   }
   return sql.length;
+}
+
+function countLines(sql: string, from: number, to: number): number {
+  let lines = 0;
+  for (let j = sql.indexOf("\n", from); j >= 0 && j < to; j = sql.indexOf("\n", j + 1)) lines++;
+  return lines;
+}
+
+/** Letters, digits, _, $ and non-ASCII: what may precede E'…' or $tag$ inside an identifier. */
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === DOLLAR || c >= 128;
 }
