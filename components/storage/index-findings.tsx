@@ -21,16 +21,17 @@ export function IndexFindingsPanel({ f }: { f: IndexFindings }) {
       </p>
       {KINDS.map(({ kind, title, tone }) => {
         const list = f.findings.filter((x) => x.kind === kind);
+        const total = f.counts[kind]; // the server sends the largest ones only
         return (
           <details key={kind} open={kind !== "unused" && list.length > 0} className="text-xs">
             <summary className="cursor-pointer py-1 font-medium">
-              {title} <Badge tone={list.length ? tone : "green"}>{list.length}</Badge>
+              {title} <Badge tone={total ? tone : "green"}>{total}</Badge>
             </summary>
             {list.length === 0 ? (
               <p className="pl-4 text-zinc-500">None found.</p>
             ) : (
               <ul className="flex flex-col gap-2 pl-4">
-                {list.slice(0, 200).map((x) => (
+                {list.map((x) => (
                   <li key={`${kind}-${x.oid}`} className="rounded border border-zinc-100 p-2 dark:border-zinc-800">
                     <div className="flex flex-wrap items-center gap-2">
                       <span className="font-mono">
@@ -54,7 +55,7 @@ export function IndexFindingsPanel({ f }: { f: IndexFindings }) {
                     </div>
                   </li>
                 ))}
-                {list.length > 200 && <li className="text-zinc-500">… and {list.length - 200} more.</li>}
+                {total > list.length && <li className="text-zinc-500">… and {total - list.length} more (the largest are shown).</li>}
               </ul>
             )}
           </details>

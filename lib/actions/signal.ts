@@ -3,6 +3,7 @@ import { consoleRole, unkillableReason, type ConsoleRole } from "@/lib/pg/activi
 import { invalidate } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import type { Target } from "@/lib/pg/pools";
+import { redactedQuery } from "@/lib/pg/query-text";
 import { act } from "@/lib/pg/run";
 import { sendSignal, targetState } from "@/lib/pg/signals";
 import type { Queryable } from "@/lib/pg/types";
@@ -12,8 +13,12 @@ import { once } from "./idempotency";
 /** Where an action's intent and outcome are recorded (the audit log). */
 export interface ActionAudit {
   intent(entry: { action: SignalKind; target: SessionRef }): Promise<unknown>;
-  outcome(intentId: unknown, outcome: SignalOutcome): Promise<void>;
+  /** `query`: what the session was running when signalled (redacted and clipped). */
+  outcome(intentId: unknown, outcome: SignalOutcome, facts?: { query?: string | null }): Promise<void>;
 }
+
+/** Audit rows keep the interrupted query short: enough to recognise it, not a copy of the log. */
+const AUDIT_QUERY_CHARS = 1_000;
 
 const REFUSALS = {
   console_session: { message: "This is pgwarden's own connection; it is never signalled.", missingRole: undefined },
@@ -34,7 +39,13 @@ function roleOnce(): RoleOnce {
   return async (db) => (role ??= await consoleRole(db));
 }
 
-async function signalOne(target: Target, kind: SignalKind, ref: SessionRef, role: RoleOnce): Promise<SignalOutcome> {
+async function signalOne(
+  target: Target,
+  kind: SignalKind,
+  ref: SessionRef,
+  role: RoleOnce,
+  seen: { query?: string | null },
+): Promise<SignalOutcome> {
   const base = { pid: ref.pid, backendStartUs: ref.backendStartUs };
   try {
     return await act(target, async (db) => {
@@ -43,6 +54,8 @@ async function signalOne(target: Target, kind: SignalKind, ref: SessionRef, role
       if (state.backendStartUs !== ref.backendStartUs) {
         return { ...base, outcome: "changed", message: "The session changed since you looked (pid reused); nothing was sent." };
       }
+      // Only the session that was asked for: a reused pid's query belongs to someone else.
+      seen.query = await redactedQuery(state.query, AUDIT_QUERY_CHARS);
       const reason = unkillableReason(state, await role(db));
       if (reason) return { ...base, outcome: "not_permitted", ...REFUSALS[reason] };
       const sent = await sendSignal(db, kind, ref.pid, ref.backendStartUs);
@@ -72,8 +85,9 @@ export async function signalSessions(target: Target, req: SignalRequest, audit?:
   const role = roleOnce();
   for (const ref of req.sessions) {
     const intentId = await audit?.intent({ action: req.kind, target: ref });
-    const outcome = await signalOne(target, req.kind, ref, role);
-    await audit?.outcome(intentId, outcome);
+    const seen: { query?: string | null } = {};
+    const outcome = await signalOne(target, req.kind, ref, role, seen);
+    await audit?.outcome(intentId, outcome, seen);
     outcomes.push(outcome);
   }
   invalidate(`${target.server}\u0000`); // the next poll must show the new state

@@ -1,13 +1,14 @@
 // npm run bench: the figures the issues ask for, measured in one run on this machine.
 // Not part of pass/fail; printed for the closing notes.
 import { benchActivity } from "../../test/bench/activity-bench";
+import { benchLint } from "../../test/bench/lint-bench";
 import { benchStorage } from "../../test/bench/storage-bench";
 import { startConsoleStack } from "../../test/helpers/console-stack";
 
 const seconds = Number(process.env.BENCH_SECONDS || 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS || 60);
 const sessions = Number(process.env.BENCH_SESSIONS || 2000);
-const only = process.env.BENCH_ONLY; // "activity" or "storage"
+const only = process.env.BENCH_ONLY; // "activity", "storage" or "lint"
 
 function print(title: string, figures: Record<string, number | string>) {
   console.log(`\n== ${title}`);
@@ -16,7 +17,7 @@ function print(title: string, figures: Record<string, number | string>) {
 }
 
 async function main() {
-  if (only !== "storage") {
+  if (!only || only === "activity") {
     const stack = await startConsoleStack({ pgSettings: { max_connections: sessions + 300 } });
     try {
       print(`activity (${seconds} s per phase, ${sessions} sessions)`, await benchActivity(stack, { seconds, idleSeconds, sessions }));
@@ -24,7 +25,15 @@ async function main() {
       await stack.stop();
     }
   }
-  if (only !== "activity") {
+  if (!only || only === "lint") {
+    const stack = await startConsoleStack();
+    try {
+      print(`lint off the event loop (${seconds} s per phase)`, await benchLint(stack, { seconds }));
+    } finally {
+      await stack.stop();
+    }
+  }
+  if (!only || only === "storage") {
     const { startCluster } = await import("@/lib/embedded/cluster");
     const cluster = await startCluster({ major: 18 });
     try {

@@ -1,5 +1,6 @@
 import "server-only";
 import os from "node:os";
+import { ROLES } from "@/lib/auth/permissions";
 import { z } from "@/lib/schemas/zod";
 
 // Numbers come from the environment as strings; empty means "use the default".
@@ -7,6 +8,37 @@ const ms = (def: number) =>
   z.preprocess((v) => (v === "" || v === undefined ? undefined : v), z.coerce.number().int().min(0).default(def));
 
 const optionalText = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
+
+// --- query text per role (issue 8) -------------------------------------------------------------
+// PGWARDEN_QUERY_TEXT: "full" or "normalized" for every role, or per role as
+// "viewer=normalized,operator=full"; roles left out keep the default below.
+const QUERY_TEXT_MODES = ["full", "normalized"] as const;
+const DEFAULT_QUERY_TEXT: Record<string, (typeof QUERY_TEXT_MODES)[number]> = { viewer: "normalized", operator: "full", admin: "full" };
+
+function queryTextSetting() {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const out = { ...DEFAULT_QUERY_TEXT };
+      const value = raw?.trim() ?? "";
+      if (value === "") return out;
+      const isMode = (m: string): m is (typeof QUERY_TEXT_MODES)[number] => (QUERY_TEXT_MODES as readonly string[]).includes(m);
+      if (isMode(value)) return Object.fromEntries(ROLES.map((r) => [r, value]));
+      for (const part of value.split(",")) {
+        const [role = "", mode = "", ...rest] = part.split("=").map((x) => x.trim());
+        if (!(ROLES as readonly string[]).includes(role) || !isMode(mode) || rest.length > 0) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${part.trim()}" is not ROLE=MODE (roles: ${ROLES.join(", ")}; modes: full, normalized), e.g. viewer=normalized,operator=full,admin=full`,
+          });
+          return z.NEVER;
+        }
+        out[role] = mode;
+      }
+      return out;
+    });
+}
 
 const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
@@ -50,6 +82,12 @@ const EnvSchema = z.object({
   PGWARDEN_LOGIN_MAX_CONCURRENT_HASHES: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : v),
     z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  ),
+  PGWARDEN_QUERY_TEXT: queryTextSetting(),
+  /** A lint that runs longer is stopped ("too complex to lint in N s"); its worker is replaced. */
+  PGWARDEN_LINT_TIME_LIMIT_MS: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(100).max(600_000).default(10_000),
   ),
 });
 

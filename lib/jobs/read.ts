@@ -4,6 +4,7 @@ import { findServer } from "@/lib/config/servers";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { maintenanceProgress } from "@/lib/pg/job-backend";
 import { coalescedJobRead } from "@/lib/pg/job-connection";
+import { queryTextFor } from "@/lib/pg/query-text";
 import { currentDatabase, relationUsers } from "@/lib/pg/relation-users";
 import { coalescedRead, read } from "@/lib/pg/run";
 import type { ExactBloatJobsResponse, Job, JobResponse, JobsQuery, JobsResponse, RelationUsersResponse } from "@/lib/schemas/jobs";
@@ -56,9 +57,9 @@ export async function serverJob(server: string, id: number): Promise<JobResponse
 }
 
 /** What VACUUM FULL would collide with: the sessions holding or awaiting locks on the table now. */
-export async function vacuumFullPreview(server: string, dbName: string | undefined, relid: number): Promise<RelationUsersResponse> {
+export async function vacuumFullPreview(server: string, dbName: string | undefined, relid: number, role: string): Promise<RelationUsersResponse> {
   const found = await read(await resolveDatabase(server, dbName), (db) => relationUsers(db, relid));
-  return { ...found, readAt: Date.now() };
+  return { ...found, users: await queryTextFor(found.users, role), readAt: Date.now() };
 }
 
 /** Per relation of a bloat page: the latest exact figures (pgstattuple, run as a job) and a read queued or running now. */

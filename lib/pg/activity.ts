@@ -1,6 +1,7 @@
 import "server-only";
 import type { Queryable } from "./types";
 import { CONSOLE_APPLICATION_NAME } from "./pools";
+import { redactQueries } from "./query-text";
 import type { Session, UnkillableReason } from "@/lib/schemas/activity";
 
 // One snapshot of pg_stat_activity per poll interval, shared by every viewer (coalesced by the caller).
@@ -132,5 +133,6 @@ export async function activitySnapshot(db: Queryable): Promise<ActivitySnapshot>
     visible: r.query !== HIDDEN_QUERY,
     unkillable: unkillableReason(r, role),
   }));
-  return { serverNow, role, sessions };
+  // Secrets out once per shared snapshot, before any viewer (of any role) gets a row.
+  return { serverNow, role, sessions: await redactQueries(sessions) };
 }

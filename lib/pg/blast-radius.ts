@@ -1,6 +1,7 @@
 import "server-only";
 import pg from "pg";
 import type { BlastRadiusEntry, BlastSession, TouchedTable } from "@/lib/schemas/lint";
+import { redactQueries } from "./query-text";
 import type { Queryable } from "./types";
 
 // What a migration would hit right now: for each table it locks, how big it is and which
@@ -87,6 +88,8 @@ export async function blastRadius(db: Queryable, tables: TouchedTable[]): Promis
       });
       sessions.set(Number(l.oid), list);
     }
+    // Secrets out of the sessions' query text, for every role (see redact.ts).
+    for (const [oid, list] of sessions) sessions.set(oid, await redactQueries(list));
   }
   return tables.map(({ lock, ...table }, i) => {
     const r = byOrd.get(i + 1);

@@ -1,6 +1,6 @@
 import "server-only";
 import { escapeIdentifier } from "pg";
-import type { IndexFinding, IndexFindings, IndexRow, IndexSort, IndexesQuery, IndexesResponse } from "@/lib/schemas/storage";
+import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow, type IndexSort, type IndexesQuery, type IndexesResponse } from "@/lib/schemas/storage";
 import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { read } from "./run";
@@ -156,14 +156,24 @@ export async function indexFindings(db: Queryable, sizes?: SizeSnapshot): Promis
     findings.push(f);
   }
   const fromReset = win?.stats_reset != null;
+  const counts = { unused: 0, duplicate: 0, invalid: 0 };
+  for (const f of findings) counts[f.kind]++;
   return {
-    findings,
+    findings: largestPerKind(findings),
+    counts,
     statsSince: ((fromReset ? win.stats_reset : win?.started) as Date | undefined)?.toISOString() ?? null,
     statsSinceSource: fromReset ? "stats_reset" : "server_start",
     note:
       "Scans are counted on this server only: an index used by queries on a replica looks unused here — check every replica before dropping. " +
       (fromReset ? "Counted since the last statistics reset." : "Counted since at least the server start (PostgreSQL 15+ keeps statistics across clean restarts)."),
   };
+}
+
+/** The FINDINGS_PER_KIND largest of each kind (the ones worth acting on first). */
+function largestPerKind(findings: IndexFinding[]): IndexFinding[] {
+  const sorted = [...findings].sort((a, b) => b.sizeBytes - a.sizeBytes || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
+  const kept = { unused: 0, duplicate: 0, invalid: 0 };
+  return sorted.filter((f) => ++kept[f.kind] <= FINDINGS_PER_KIND);
 }
 
 const FINDINGS_TTL_MS = 10_000;

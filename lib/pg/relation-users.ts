@@ -1,6 +1,7 @@
 import "server-only";
 import type { RelationUser } from "@/lib/schemas/jobs";
 import { CONSOLE_APPLICATION_NAME } from "./pools";
+import { redactQueries } from "./query-text";
 import type { Queryable } from "./types";
 
 // Relations named by OID (what a job is queued for) and the sessions using one right now (what a
@@ -90,5 +91,5 @@ export async function relationUsers(db: Queryable, relid: number): Promise<{ rel
     granted: r.granted,
     console: r.console === true,
   }));
-  return { relation: name.rows[0]?.name ?? null, users };
+  return { relation: name.rows[0]?.name ?? null, users: await redactQueries(users) };
 }

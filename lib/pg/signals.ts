@@ -1,6 +1,7 @@
 import "server-only";
 import type { Queryable } from "./types";
 import type { SignalKind } from "@/lib/schemas/signals";
+import { QUERY_TEXT_LIMIT } from "./activity";
 
 // Guard by identity, not pid alone: pids are reused, so the signal is only sent to the row whose
 // backend_start still matches what the person saw.
@@ -12,7 +13,8 @@ const TARGET_STATE = /* sql */ `
          coalesce(r.rolsuper, false) AS is_superuser,
          CASE WHEN a.usesysid IS NULL THEN false
               ELSE pg_has_role(current_user, a.usesysid, 'MEMBER') END AS member_of_role,
-         a.pid = pg_backend_pid() AS is_self
+         a.pid = pg_backend_pid() AS is_self,
+         left(a.query, $2) AS query
     FROM (SELECT $1::int4 AS pid) x
     LEFT JOIN pg_stat_activity a ON a.pid = x.pid
     LEFT JOIN pg_roles r ON r.oid = a.usesysid`;
@@ -37,10 +39,13 @@ export interface TargetState {
   is_superuser: boolean;
   member_of_role: boolean;
   is_self: boolean;
+  /** What the session runs (or ran last): recorded, redacted, in the audit row of the signal. */
+  query: string | null;
 }
 
 export async function targetState(db: Queryable, pid: number): Promise<TargetState> {
-  const { rows } = await db.query(TARGET_STATE, [pid]);
+  // Read in the same transaction as the guarded signal that follows: the query it interrupts.
+  const { rows } = await db.query(TARGET_STATE, [pid, QUERY_TEXT_LIMIT]);
   const r = rows[0];
   return { ...r, backendStartUs: r.backend_start_us };
 }

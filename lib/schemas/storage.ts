@@ -135,8 +135,14 @@ export const IndexFinding = z.object({
 });
 export type IndexFinding = z.infer<typeof IndexFinding>;
 
+/** Findings sent per kind: the largest first. A database with 20,000 unused indexes made a 7 MB
+ * response whose validation and serialization held the event loop for half a second per viewer. */
+export const FINDINGS_PER_KIND = 200;
+
 export const IndexFindings = z.object({
+  /** at most FINDINGS_PER_KIND of each kind, largest first; `counts` has the totals */
   findings: z.array(IndexFinding),
+  counts: z.object({ unused: z.number(), duplicate: z.number(), invalid: z.number() }),
   /** start of the statistics window used for "unused" (ISO) */
   statsSince: z.string().nullable(),
   statsSinceSource: z.enum(["stats_reset", "server_start"]),

@@ -41,7 +41,7 @@ const INSERT_OUTCOME = /* sql */ `
                          target_pid, target_backend_start, target_oid, target_name, params, client_addr,
                          outcome, sqlstate, detail)
   SELECT 'outcome', id, user_id, user_name, role, server, database, action,
-         target_pid, target_backend_start, target_oid, target_name, params, client_addr, $2, $3, $4
+         target_pid, target_backend_start, target_oid, target_name, params || $5::jsonb, client_addr, $2, $3, $4
     FROM audit_log WHERE id = $1 AND kind = 'intent'
   RETURNING id`;
 
@@ -96,9 +96,15 @@ export function auditIntent(entry: AuditEntry): Promise<number> {
   return insert("intent", entry, null);
 }
 
-/** Records how an intent ended. */
-export async function auditOutcome(id: number, outcome: AuditOutcome, sqlstate?: string, detail?: string): Promise<number> {
-  const { rows } = await (await store()).query(INSERT_OUTCOME, [id, outcome, validSqlstate(sqlstate), clip(detail)]);
+/** Records how an intent ended; `params` adds what was only known while acting (the query signalled). */
+export async function auditOutcome(
+  id: number,
+  outcome: AuditOutcome,
+  sqlstate?: string,
+  detail?: string,
+  params: Record<string, unknown> = {},
+): Promise<number> {
+  const { rows } = await (await store()).query(INSERT_OUTCOME, [id, outcome, validSqlstate(sqlstate), clip(detail), JSON.stringify(scrub(params))]);
   if (!rows[0]) throw new Error(`audit: no intent row ${id}`);
   return Number(rows[0].id);
 }
@@ -135,11 +141,12 @@ export function auditorFor(ctx: {
   return {
     intent: (e: { action: string; target?: AuditTarget; params?: Record<string, unknown> }) =>
       auditIntent({ ...ctx, action: e.action, target: e.target, params: e.params }),
-    outcome: async (id: unknown, o: { outcome: string; sqlstate?: string; message?: string }) => {
+    outcome: async (id: unknown, o: { outcome: string; sqlstate?: string; message?: string }, facts?: { query?: string | null }) => {
       const mapped = toAuditOutcome(o.outcome);
       // PostgreSQL refusing (42501) is a failure with a SQLSTATE, not the console's own "denied".
       const sqlstate = o.sqlstate ?? (o.outcome === "not_permitted" ? "42501" : undefined);
-      await auditOutcome(Number(id), mapped, sqlstate, o.message);
+      // The query is redacted by the caller (lib/pg/query-text.ts) before it gets here.
+      await auditOutcome(Number(id), mapped, sqlstate, o.message, facts?.query ? { query: facts.query } : {});
     },
   };
 }

@@ -54,7 +54,8 @@ async function measure(url: string, label: string, out: Record<string, number | 
     }
     const [findingsMs, f] = await time(() => indexFindings(c, sizes));
     out[`index_findings_ms@${label}`] = findingsMs;
-    out[`index_findings_count@${label}`] = f.findings.length;
+    out[`index_findings_count@${label}`] = f.counts.unused + f.counts.duplicate + f.counts.invalid;
+    out[`index_findings_sent@${label}`] = f.findings.length;
     const [bloatMs, b] = await time(() => bloatEstimates(c));
     out[`bloat_estimate_ms@${label}`] = bloatMs;
     out[`bloat_rows@${label}`] = b.tables.length + b.indexes.length;

@@ -42,7 +42,7 @@ afterAll(async () => {
 
 async function fresh(server: string, q = {}) {
   invalidate(`${server}\u0000`);
-  return serverActivity(server, q);
+  return serverActivity(server, q, "admin");
 }
 
 async function sessionOf(server: string, app: string): Promise<Session> {

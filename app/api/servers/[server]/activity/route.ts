@@ -7,5 +7,5 @@ export const dynamic = "force-dynamic";
 
 export const GET = handler(
   { permission: "read", params: ServerParams, query: ActivityQuery, response: ActivityResponse },
-  ({ params, query }) => serverActivity(params.server, query),
+  ({ params, query, role }) => serverActivity(params.server, query, role),
 );

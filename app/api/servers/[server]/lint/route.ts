@@ -6,7 +6,8 @@ import { LintRequest, LintResponse } from "@/lib/schemas/lint";
 export const dynamic = "force-dynamic";
 
 // Linting reads nothing but the server version and, with ?db, catalog sizes and pg_locks.
+// It runs in a worker thread, one at a time per user (429 for a second one).
 export const POST = handler(
   { permission: "read", params: ServerParams, body: LintRequest, response: LintResponse },
-  async ({ params, body }) => lintForServer(params.server, body),
+  async ({ params, body, user, role }) => lintForServer(params.server, body, { owner: `user:${user.id}`, role }),
 );

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 /** Before confirming: the sessions using the table now, which the ACCESS EXCLUSIVE lock would collide with. */
 export const GET = handler(
   { permission: "read", params: ServerParams, query: RelationUsersQuery, response: RelationUsersResponse },
-  ({ params, query }) => vacuumFullPreview(params.server, query.db, query.relid),
+  ({ params, query, role }) => vacuumFullPreview(params.server, query.db, query.relid, role),
 );
 
 /** Admin only; the body carries the typed confirmation (checked here, not only in the dialog). */
