@@ -161,6 +161,6 @@ async function runJob(job: JobRow) {
   }
   await backendWrite;
   const done = await finishJob(job.id, outcome);
-  forgetStorageReads(job.server);
+  forgetStorageReads(job.server, job.database, [job.relid]);
   await auditJob(done, AUDIT_OF[outcome.status], outcome.sqlstate, `${outcome.status}: ${outcome.message}`);
 }
