@@ -86,15 +86,19 @@ export async function lockAware<T>(
   locks: Map<number, RelationLock>,
   statement: (locked: number[]) => Promise<T>,
 ): Promise<T> {
+  // Outside a transaction (a plain client in tests, autocommit) a failed statement aborts nothing.
+  const inTransaction = await db.query("SAVEPOINT pgwarden_lock_aware").then(
+    () => true,
+    (err: PgError) => (err.code === "25P01" ? false : Promise.reject(err)),
+  );
   for (let attempt = 0; ; attempt++) {
-    await db.query("SAVEPOINT pgwarden_lock_aware");
     try {
       const out = await statement([...locks.keys()]);
-      await db.query("RELEASE SAVEPOINT pgwarden_lock_aware");
+      if (inTransaction) await db.query("RELEASE SAVEPOINT pgwarden_lock_aware");
       return out;
     } catch (err) {
       if ((err as PgError).code !== "55P03" || attempt >= MAX_LOCK_RETRIES) throw err;
-      await db.query("ROLLBACK TO SAVEPOINT pgwarden_lock_aware");
+      if (inTransaction) await db.query("ROLLBACK TO SAVEPOINT pgwarden_lock_aware");
       for (const [oid, l] of await exclusiveLocks(db)) locks.set(oid, l);
     }
   }

@@ -25,13 +25,11 @@ export async function useTestConsole(opts: {
   storeName: string;
   servers: { id: string; name?: string; url: string }[];
 }): Promise<{ storeUrl: string }> {
-  await closeStore();
-  await closeAllPools();
-  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
-  invalidateStale("");
   const storeUrl = await freshDatabase(opts.storeServerUrl, opts.storeName);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-servers-")), "servers.json");
   fs.writeFileSync(file, JSON.stringify(opts.servers.map((s) => ({ name: s.id, ...s }))));
+  // The environment first, then close: a background task (the job worker's tick) that opens the
+  // store in between must open the NEW one, not the previous file's (seen: "user already exists").
   Object.assign(process.env, {
     PGWARDEN_STORE_URL: storeUrl,
     PGWARDEN_SERVERS: file,
@@ -41,6 +39,10 @@ export async function useTestConsole(opts: {
   delete process.env.DATABASE_URL;
   resetEnvCache();
   resetServerRegistry();
+  await closeStore();
+  await closeAllPools();
+  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
+  invalidateStale("");
   return { storeUrl };
 }
 
