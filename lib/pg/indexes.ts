@@ -5,7 +5,7 @@ import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
 import { read } from "./run";
-import { currentSizes, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";
 import type { Queryable } from "./types";
 
@@ -178,7 +178,14 @@ export async function indexesPage(server: string, query: IndexesQuery): Promise<
   const sizes = await currentSizes(target);
   const base = `${target.server}\u0000${target.database ?? ""}`;
   const [page, findings] = await Promise.all([
-    coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${sizes.applied.size}\u0000${JSON.stringify(opts)}`, 1_500, () => read(target, (db) => indexes(db, opts, sizes))),
+    coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${sizes.applied.size}\u0000${JSON.stringify(opts)}`, 1_500, () =>
+      read(target, async (db) => {
+        const page = await indexes(db, opts, sizes);
+        // An index created since the last look: measured (and deparsed) now.
+        if (!page.rows.some((r) => !sizes.indexes.has(r.oid)) || (await sizeNewcomers(db, sizes)) === 0) return page;
+        return indexes(db, opts, sizes);
+      }),
+    ),
     coalesce(`indexes\u0000${base}\u0000findings\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => indexFindings(db, sizes))),
   ]);
   return { ...page, findings, sizesAt: sizes.takenAt, readAt: Date.now() };

@@ -4,7 +4,7 @@ import { invalidate } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
-import { currentSizes, forgetSizes, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import type { Queryable } from "./types";
 
 // One reloption, only parsed when the table has any (most have none).
@@ -148,7 +148,9 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
   const sizes = await currentSizes(target);
   const key = `tables:${sizes.takenAt}:${sizes.applied.size}:${JSON.stringify(opts)}`;
   return coalescedRead(target, key, async (db) => {
-    const page = await tables(db, opts, sizes);
+    let page = await tables(db, opts, sizes);
+    // A table created since the last look (within the newcomers pass's TTL): measured now.
+    if (page.rows.some((r) => !sizes.tables.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await tables(db, opts, sizes);
     return {
       ...page,
       autovacuumServerEnabled: await autovacuumServerEnabled(db),
