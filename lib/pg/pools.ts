@@ -99,6 +99,10 @@ interface ServerPool {
   waiters: Waiter[];
   /** open connections in a reserved slot: at most one */
   reservedOpen: number;
+  /** a connection is being opened: one at a time, so a storm never sees several slots taken at once */
+  connecting: boolean;
+  /** the server refused a connection (53300) while we hold others: wait for ours instead of retrying */
+  full: boolean;
   facts?: ConnectionFacts;
   /** closeAllPools() ran: connections still in use are closed when released */
   closed?: boolean;
@@ -109,7 +113,7 @@ const pools: Map<string, ServerPool> = (g.__pgwardenServerPools ??= new Map());
 
 function serverPool(server: string): ServerPool {
   let sp = pools.get(server);
-  if (!sp) pools.set(server, (sp = { open: 0, idle: [], waiters: [], reservedOpen: 0 }));
+  if (!sp) pools.set(server, (sp = { open: 0, idle: [], waiters: [], reservedOpen: 0, connecting: false, full: false }));
   return sp;
 }
 
@@ -144,7 +148,8 @@ function lease(sp: ServerPool, c: Conn): Lease {
 }
 
 function giveBack(sp: ServerPool, c: Conn, destroy: boolean) {
-  if (!destroy) {
+  sp.full = false;
+  if (!destroy && !sp.closed) {
     const same = sp.waiters.findIndex((w) => dbKey(w.target) === c.db);
     if (same >= 0) return serve(sp.waiters.splice(same, 1)[0]!, lease(sp, c));
   }
@@ -157,6 +162,7 @@ function giveBack(sp: ServerPool, c: Conn, destroy: boolean) {
     const i = sp.idle.indexOf(c);
     if (i >= 0) sp.idle.splice(i, 1);
     close(sp, c);
+    dispatch(sp);
   }, env().PGWARDEN_POOL_IDLE_MS);
   c.idleTimer.unref?.();
   sp.idle.push(c);
@@ -167,15 +173,34 @@ function serve(w: Waiter, l: Lease) {
   w.resolve(l);
 }
 
-/** Room in the budget: open a connection for the first waiter. */
+/**
+ * Whether a new connection may be opened now: one attempt at a time, never while we hold a
+ * reserved slot (the server is out of ordinary ones: wait for ours), never right after the server
+ * said it is full, and within the budget (an idle connection to another database may be closed).
+ */
+function canOpen(sp: ServerPool): boolean {
+  return !sp.connecting && !sp.full && !sp.closed && sp.reservedOpen === 0 && (sp.open < env().PGWARDEN_POOL_MAX || sp.idle.length > 0);
+}
+
+function startOpen(sp: ServerPool, target: Target): Promise<Lease> {
+  if (sp.open >= env().PGWARDEN_POOL_MAX) close(sp, sp.idle.shift()!); // idle on another database
+  sp.open++;
+  sp.connecting = true;
+  const opening = openFor(sp, target);
+  const done = () => {
+    sp.connecting = false;
+    dispatch(sp);
+  };
+  opening.then(done, done);
+  return opening;
+}
+
+/** Serves the first waiter if a connection can be opened for it now. */
 function dispatch(sp: ServerPool) {
-  const max = env().PGWARDEN_POOL_MAX;
-  while (sp.waiters.length > 0 && sp.open < max) {
-    const w = sp.waiters.shift()!;
-    clearTimeout(w.timer);
-    sp.open++;
-    openFor(sp, w.target).then(w.resolve, w.reject);
-  }
+  if (sp.waiters.length === 0 || !canOpen(sp)) return;
+  const w = sp.waiters.shift()!;
+  clearTimeout(w.timer);
+  startOpen(sp, w.target).then(w.resolve, w.reject);
 }
 
 const dbKey = (t: Target) => t.database ?? "";
@@ -213,7 +238,13 @@ async function openFor(sp: ServerPool, target: Target): Promise<Lease> {
   } catch (err) {
     sp.open--;
     client.end().catch(() => {});
-    dispatch(sp);
+    // Out of slots while we hold connections of our own: wait for one of those.
+    if ((err as { code?: string }).code === "53300" && sp.open > 0) {
+      // An idle one (another database) is given up for this one; else wait for a busy one's release.
+      if (sp.idle.length > 0) close(sp, sp.idle.shift()!);
+      else sp.full = true;
+      return enqueue(sp, target, true);
+    }
     throw err;
   }
   sp.facts = facts;
@@ -265,13 +296,7 @@ export function acquire(target: Target): Promise<Lease> {
     }
     return Promise.resolve(lease(sp, c));
   }
-  if (sp.waiters.length === 0) {
-    if (sp.open >= env().PGWARDEN_POOL_MAX && sp.idle.length > 0) close(sp, sp.idle.shift()!); // idle on another database
-    if (sp.open < env().PGWARDEN_POOL_MAX) {
-      sp.open++;
-      return openFor(sp, target);
-    }
-  }
+  if (sp.waiters.length === 0 && canOpen(sp)) return startOpen(sp, target);
   return enqueue(sp, target);
 }
 

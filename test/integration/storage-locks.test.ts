@@ -23,7 +23,6 @@ const ROUTES = {
 };
 
 const TABLES = 200;
-const tableName = (i: number) => `t_${String(i).padStart(3, "0")}`;
 
 function coldCaches() {
   invalidate("");
