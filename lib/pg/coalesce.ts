@@ -96,7 +96,8 @@ export function coalesceStale<T>(key: string, ttlMs: number, maxStaleMs: number,
     return value;
   });
   if (hit && now - hit.at < maxStaleMs) {
-    refresh.catch(() => {}); // the next caller retries
+    // The next caller retries; the operator's log says why this one failed.
+    refresh.catch((err: Error) => console.error(`pgwarden: background refresh of ${key.replaceAll("\u0000", "/")} failed:`, err?.message ?? err));
     return Promise.resolve(hit.value as T);
   }
   return bounded(refresh, opts.waitMs);
