@@ -172,8 +172,9 @@ export function handler<
   fn: (input: Input<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Response>,
 ) {
   if (!spec.permission) throw new Error("handler(): every route must declare a permission");
-  // The declared permission travels with the function, so tests can find every action route.
-  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { permission: spec.permission });
+  // The declared permission and schemas travel with the function, so tests can find every action
+  // route and every field a route accepts.
+  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { permission: spec.permission, spec });
 }
 
 /** No session required: ONLY the sign-in and health routes. CSRF still applies to POSTs. */
@@ -186,5 +187,6 @@ export function publicHandler<
   spec: PublicSpec<P, Q, B, R>,
   fn: (input: PublicInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Response>,
 ) {
-  return build(spec, fn as (input: never) => Promise<unknown>);
+  // The spec travels with the function too: the input tests drive every field it declares.
+  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { spec });
 }
