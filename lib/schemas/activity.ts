@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { numberParam, optionalText } from "./common";
+import { optionalNumberParam, optionalText } from "./common";
 
 // Activity: one row per backend in pg_stat_activity. Shared by the route and the page.
 
@@ -51,7 +51,7 @@ export const ActivityQuery = z.object({
   user: csv,
   application: csv,
   /** minimum query (or transaction, for idle in transaction) age in seconds */
-  minDuration: numberParam(0, 10_000_000).optional(),
+  minDuration: optionalNumberParam(0, 10_000_000),
   text: optionalText(500),
   sort: z.enum(SORT_KEYS).optional(),
   dir: z.enum(["asc", "desc"]).optional(),

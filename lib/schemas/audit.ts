@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_COUNT, intParam, text } from "./common";
+import { MAX_COUNT, intParam, optionalIntParam, text } from "./common";
 
 // Audit log listing: filters (shared by the page's URL state and the route) and rows.
 
@@ -17,8 +17,8 @@ export const AuditQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   /** keyset paging: rows with id < before */
-  before: intParam(1, MAX_COUNT).optional(),
-  limit: intParam(1, 500).default(100),
+  before: optionalIntParam(1, MAX_COUNT),
+  limit: intParam(1, 500, 100),
   format: z.enum(["json", "csv"]).default("json"),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

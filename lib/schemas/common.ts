@@ -30,14 +30,21 @@ const fromText = (re: RegExp) => (v: unknown) => {
   return v;
 };
 
-/** An integer in [min, max] from a URL parameter or path segment. */
-export const intParam = (min: number, max: number) => z.preprocess(fromText(INT_TEXT), z.number().int().min(min).max(max));
-
-/** A decimal number in [min, max] from a URL parameter. */
-export const numberParam = (min: number, max: number) => z.preprocess(fromText(DECIMAL_TEXT), z.number().min(min).max(max));
-
 /** An integer in [min, max] in a JSON body (a number there, never a string). */
 export const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+// .optional()/.default() go INSIDE the preprocess: outside, "" (a cleared input) would reach the
+// number check as undefined and fail instead of meaning "absent".
+
+/** An integer in [min, max] from a URL parameter or path segment; `def` when absent or empty. */
+export const intParam = (min: number, max: number, def?: number) =>
+  z.preprocess(fromText(INT_TEXT), def === undefined ? int(min, max) : int(min, max).default(def));
+
+/** An optional integer in [min, max] from a URL parameter; empty means absent. */
+export const optionalIntParam = (min: number, max: number) => z.preprocess(fromText(INT_TEXT), int(min, max).optional());
+
+/** An optional decimal number in [min, max] from a URL parameter; empty means absent. */
+export const optionalNumberParam = (min: number, max: number) => z.preprocess(fromText(DECIMAL_TEXT), z.number().min(min).max(max).optional());
 
 /** Byte counts and row counts people type: up to 2^53 (exact in JavaScript, far inside int8). */
 export const MAX_COUNT = Number.MAX_SAFE_INTEGER;

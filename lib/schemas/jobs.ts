@@ -55,7 +55,7 @@ export type JobsRequest =
 export const JobParams = ServerParams.extend({ job: intParam(1, Number.MAX_SAFE_INTEGER) });
 
 export const JobsQuery = DatabaseQuery.extend({
-  limit: intParam(1, 500).default(100),
+  limit: intParam(1, 500, 100),
 });
 export type JobsQuery = z.infer<typeof JobsQuery>;
 

@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { MAX_COUNT, OID_MAX, intParam, numberParam, optionalText } from "./common";
+import { MAX_COUNT, OID_MAX, intParam, optionalIntParam, optionalNumberParam, optionalText } from "./common";
 import { DatabaseQuery } from "./servers";
 
 // Storage health: tables, indexes, bloat, space. Shared by route handlers and the browser.
 
 const Paging = {
-  limit: intParam(1, 500).default(50),
-  offset: intParam(0, 1_000_000).default(0),
+  limit: intParam(1, 500, 50),
+  offset: intParam(0, 1_000_000, 0),
 };
 const Dir = z.enum(["asc", "desc"]).default("desc");
 /** Empty strings from a cleared filter input mean "no filter". */
 const OptText = optionalText(200);
 /** a size in bytes: a whole number up to 2^53 */
-const OptBytes = intParam(0, MAX_COUNT).optional();
+const OptBytes = optionalIntParam(0, MAX_COUNT);
 const Ts = z.string().nullable(); // ISO timestamps
 
 /**
@@ -61,7 +61,7 @@ export const TablesQuery = DatabaseQuery.extend({
   schema: OptText,
   q: OptText,
   minSizeBytes: OptBytes,
-  minDeadPct: numberParam(0, 100).optional(),
+  minDeadPct: optionalNumberParam(0, 100),
   ...Paging,
 });
 export type TablesQuery = z.infer<typeof TablesQuery>;
@@ -240,7 +240,7 @@ export type ExactBloatResponse = z.infer<typeof ExactBloatResponse>;
 
 // ---- space ----
 
-export const SpaceQuery = DatabaseQuery.extend({ top: intParam(1, 200).default(20) });
+export const SpaceQuery = DatabaseQuery.extend({ top: intParam(1, 200, 20) });
 export type SpaceQuery = z.infer<typeof SpaceQuery>;
 
 const Sizes = { totalBytes: z.number(), heapBytes: z.number(), indexBytes: z.number(), toastBytes: z.number() };

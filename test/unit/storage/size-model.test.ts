@@ -1,0 +1,66 @@
+// The size snapshot's bookkeeping: totals per table from its parts, estimates carrying their lock,
+// and re-measuring a few relations without touching the others.
+import { describe, expect, it } from "vitest";
+import type { RelationLock } from "@/lib/pg/locks";
+import { applySizes, emptySnapshot, forgetRelations, knownOids, type SizeRow } from "@/lib/pg/storage/size-model";
+
+const row = (oid: number, part: SizeRow["part"], owner: number, bytes: number, estimated = false): SizeRow => ({
+  oid,
+  relkind: part === "table" ? "r" : part === "toast" ? "t" : "i",
+  schema: "public",
+  name: `r${oid}`,
+  owner,
+  part,
+  estimated,
+  bytes,
+});
+
+const LOCK: RelationLock = { pid: 4242, granted: true, query: "ALTER TABLE r1 ADD COLUMN x int" };
+
+describe("size model", () => {
+  it("sums heap, TOAST and indexes per table; an estimated part carries its lock into the table", () => {
+    const snap = emptySnapshot("db", 0);
+    applySizes(
+      snap,
+      [row(1, "table", 1, 8192, true), row(2, "toast", 1, 100), row(3, "index", 1, 16384), row(4, "toast", 1, 50), row(10, "table", 10, 1000)],
+      new Map([[3, null]]),
+      new Map([[1, LOCK]]),
+    );
+    const t = snap.tables.get(1)!;
+    expect(t).toMatchObject({ heapBytes: 8192, toastBytes: 150, indexBytes: 16384, totalBytes: 24726, sizeExact: false, lock: LOCK });
+    expect(snap.tables.get(10)).toMatchObject({ totalBytes: 1000, sizeExact: true, lock: null });
+    // the index is measured, but its definition could not be read: its table's lock says why
+    expect(snap.indexes.get(3)).toMatchObject({ sizeBytes: 16384, sizeExact: true, definitionKnown: false, lock: LOCK });
+    expect(snap.lockedParts()).toEqual(new Set([1, 3]));
+    expect(snap.tableOids).toEqual([1, 10]);
+    expect(snap.tableTotals).toEqual([24726, 1000]);
+    expect(knownOids(snap).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 10]);
+  });
+
+  it("measuring a table again replaces all its parts (a dropped index is no longer counted) and clears its lock", () => {
+    const snap = emptySnapshot("db", 0);
+    applySizes(snap, [row(1, "table", 1, 8192, true), row(3, "index", 1, 16384), row(10, "table", 10, 1000)], new Map([[3, null]]), new Map([[1, LOCK]]));
+    applySizes(snap, [row(1, "table", 1, 4096)], new Map(), new Map());
+    expect(snap.tables.get(1)).toMatchObject({ totalBytes: 4096, indexBytes: 0, sizeExact: true, lock: null });
+    expect(snap.indexes.has(3)).toBe(false);
+    expect(snap.tables.get(10)!.totalBytes).toBe(1000);
+  });
+
+  it("forgetting relations drops exactly them: a table with its parts, or one index (its table's total follows)", () => {
+    const snap = emptySnapshot("db", 0);
+    applySizes(
+      snap,
+      [row(1, "table", 1, 100), row(2, "index", 1, 10), row(3, "index", 1, 20), row(10, "table", 10, 1000), row(11, "index", 10, 5)],
+      new Map([[2, "CREATE INDEX …"], [3, "CREATE INDEX …"], [11, "CREATE INDEX …"]]),
+      new Map(),
+    );
+    forgetRelations(snap, [3]);
+    expect(snap.tables.get(1)!.totalBytes).toBe(110);
+    expect(snap.indexes.has(3)).toBe(false);
+    forgetRelations(snap, [10]);
+    expect(snap.tables.has(10)).toBe(false);
+    expect(snap.indexes.has(11)).toBe(false);
+    expect(knownOids(snap).sort((a, b) => a - b)).toEqual([1, 2]);
+    expect(snap.tables.get(1)!.totalBytes).toBe(110);
+  });
+});
