@@ -4,7 +4,7 @@ import { coalesce, coalesceStale } from "./coalesce";
 import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
 import { backgroundRead, read } from "./run";
-import { applySizes, emptySnapshot, forgetRelations, knownOids, type SizeRow, type SizeSnapshot } from "./storage/size-model";
+import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
 import type { Queryable } from "./types";
 
 export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/size-model";
@@ -22,11 +22,10 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/siz
 // fails the statement on lock_timeout: it is then run again with the new lock known.
 
 // Sizes per relation FILE (fork by fork) for every table, TOAST table and index: the same figures
-// as pg_total_relation_size once summed per table (lib/pg/storage/size-model.ts), but each file is
-// stat()ed once. The init fork exists only for unlogged relations. `owner` is the table a TOAST
-// table or index counts towards (a TOAST table's index counts as TOAST), found by hash joins on
-// reltoastrelid (no index on it: a correlated lookup would be quadratic). $1: locked OIDs;
-// $2: NULL for every relation, or tables/indexes to measure (a table brings its TOAST and indexes).
+// as pg_total_relation_size once summed per table (lib/pg/storage/size-model.ts, which also finds
+// each TOAST table's owner), but each file is stat()ed once. The init fork exists only for
+// unlogged relations. $1: locked OIDs (sized from relpages, never opened); $2: NULL for every
+// relation, or tables/indexes to measure (a table brings its TOAST table and indexes).
 const RELATION_SIZES = /* sql */ `
   WITH only_rel AS (
     SELECT x FROM unnest($2::oid[]) AS x
@@ -34,20 +33,16 @@ const RELATION_SIZES = /* sql */ `
     UNION SELECT indexrelid FROM pg_index
            WHERE indrelid = ANY($2::oid[])
               OR indrelid IN (SELECT reltoastrelid FROM pg_class WHERE oid = ANY($2::oid[]) AND reltoastrelid <> 0)
-  )
-  SELECT c.oid, c.relkind, n.nspname AS schema, c.relname AS name,
-         CASE WHEN c.relkind = 't' THEN tt.oid WHEN c.relkind = 'i' THEN coalesce(it.oid, i.indrelid) ELSE c.oid END AS owner,
-         CASE WHEN c.relkind = 't' OR (c.relkind = 'i' AND it.oid IS NOT NULL) THEN 'toast'
-              WHEN c.relkind = 'i' THEN 'index' ELSE 'table' END AS part,
-         c.oid = ANY($1::oid[]) AS estimated,
-         CASE WHEN c.oid = ANY($1::oid[]) THEN c.relpages::int8 * current_setting('block_size')::int8
+  ), locked AS (SELECT unnest($1::oid[]) AS oid)
+  SELECT c.oid, c.relkind, n.nspname AS schema, c.relname AS name, c.reltoastrelid AS toast_oid,
+         i.indrelid AS index_of, l.oid IS NOT NULL AS estimated,
+         CASE WHEN l.oid IS NOT NULL THEN c.relpages::int8 * current_setting('block_size')::int8
               ELSE coalesce(pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
                             + CASE WHEN c.relpersistence = 'u' THEN pg_relation_size(c.oid, 'init') ELSE 0 END, 0) END AS bytes
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_index i ON i.indexrelid = c.oid
-    LEFT JOIN pg_class tt ON c.relkind = 't' AND tt.reltoastrelid = c.oid
-    LEFT JOIN pg_class it ON c.relkind = 'i' AND it.reltoastrelid = i.indrelid
+    LEFT JOIN locked l ON l.oid = c.oid
    WHERE c.relkind IN ('r', 'm', 'p', 't', 'i') AND c.relpersistence <> 't'
      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_temp_'
      AND ($2::oid[] IS NULL OR c.oid IN (SELECT x FROM only_rel))`;
@@ -64,13 +59,16 @@ const INDEX_DEFINITIONS = /* sql */ `
      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
      AND ($2::oid[] IS NULL OR i.indexrelid = ANY($2::oid[]) OR i.indrelid = ANY($2::oid[]))`;
 
-// Relations of the size snapshot's kinds that it does not hold yet ($1: the OIDs it holds).
-const UNSEEN = /* sql */ `
-  SELECT c.oid FROM pg_class c
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN unnest($1::oid[]) AS k(oid) ON k.oid = c.oid
-   WHERE k.oid IS NULL AND c.relkind IN ('r', 'm', 'p', 'i') AND c.relpersistence <> 't'
-     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'`;
+// Tables and indexes of user schemas: what the snapshot must hold (besides TOAST, which comes with
+// its table). The count and OID sum are compared first (cheap: ≈ 40 ms at 10,000 tables); only when
+// they differ are the OIDs the snapshot lacks looked for (≈ 10× that, with 30,000 OIDs sent).
+const USER_RELATIONS = /* sql */ `
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'm', 'p', 'i') AND c.relpersistence <> 't'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'`;
+const FINGERPRINT = /* sql */ `SELECT count(*)::int8 AS n, coalesce(sum(c.oid::int8), 0)::int8 AS s ${USER_RELATIONS}`;
+const UNSEEN = /* sql */ `SELECT c.oid ${USER_RELATIONS} AND c.oid NOT IN (SELECT unnest($1::oid[]))`;
 
 const MAX_LOCK_RETRIES = 3;
 
@@ -136,7 +134,9 @@ export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
  * job changed (forgotten), and those estimated because of a lock (measured exactly once it is gone).
  */
 export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<number> {
-  const unseen: number[] = (await db.query(UNSEEN, [knownOids(snap)])).rows.map((r) => r.oid);
+  const held = fingerprint(snap);
+  const now = (await db.query(FINGERPRINT)).rows[0];
+  const unseen: number[] = now.n === held.n && now.s === held.s ? [] : (await db.query(UNSEEN, [held.oids])).rows.map((r) => r.oid);
   const locked = [...snap.lockedParts()];
   if (unseen.length === 0 && locked.length === 0) return 0;
   const only = [...new Set([...unseen, ...locked])];

@@ -163,7 +163,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
       expect(m.locks.get(oid)?.pid).toBe(lock.pid);
       const row = m.rows.find((r) => r.oid === oid)!;
       expect(row.estimated).toBe(true);
-      expect(m.rows.filter((r) => r.part === "table" && r.name.startsWith("t_"))).toHaveLength(TABLES); // all measured, none lost
+      expect(m.rows.filter((r) => r.relkind === "r" && r.name.startsWith("t_"))).toHaveLength(TABLES); // all measured, none lost
     } finally {
       await tx.end();
       await lock.release();

@@ -7,20 +7,52 @@ import type { RelationLock } from "../locks";
 /** One row of lib/pg/size-snapshot.ts's RELATION_SIZES. */
 export interface SizeRow {
   oid: number;
+  /** pg_class.relkind: r, m, p (tables), t (TOAST), i (index) */
   relkind: string;
   schema: string;
   name: string;
-  /** the table this relation's bytes count towards (itself for a table); null: an orphan */
-  owner: number | null;
-  part: "table" | "toast" | "index";
+  /** pg_class.reltoastrelid (0: none) */
+  toast_oid: number;
+  /** pg_index.indrelid for an index */
+  index_of: number | null;
   /** sized from relpages because the relation is locked */
   estimated: boolean;
   bytes: number;
 }
 
+type PartKind = "table" | "toast" | "index";
+
+/**
+ * Which table each row counts towards, as pg_total_relation_size counts: a TOAST table towards
+ * the table that owns it, a TOAST table's index as TOAST too. Owners come from the same batch or,
+ * when only an index is measured again, from the snapshot. Done here rather than by joining
+ * pg_class on reltoastrelid (unindexed) in SQL. null: not a user table's (skipped).
+ */
+function place(snap: SizeSnapshot, rows: SizeRow[]): Map<number, { part: PartKind; owner: number }> {
+  const toastOwner = new Map<number, number>();
+  for (const r of rows) if ((r.relkind === "r" || r.relkind === "m" || r.relkind === "p") && r.toast_oid) toastOwner.set(r.toast_oid, r.oid);
+  const ownerOfToast = (oid: number) => toastOwner.get(oid) ?? (snap.parts.get(oid)?.part === "toast" ? snap.parts.get(oid)!.owner : undefined);
+  const out = new Map<number, { part: PartKind; owner: number }>();
+  const batchTables = new Set(rows.filter((r) => r.relkind !== "t" && r.relkind !== "i").map((r) => r.oid));
+  for (const r of rows) {
+    if (r.relkind === "t") {
+      const owner = ownerOfToast(r.oid);
+      if (owner !== undefined) out.set(r.oid, { part: "toast", owner });
+    } else if (r.relkind === "i") {
+      if (r.index_of === null) continue;
+      if (batchTables.has(r.index_of) || snap.tables.has(r.index_of)) out.set(r.oid, { part: "index", owner: r.index_of });
+      else {
+        const owner = ownerOfToast(r.index_of);
+        if (owner !== undefined) out.set(r.oid, { part: "toast", owner });
+      }
+    } else out.set(r.oid, { part: "table", owner: r.oid });
+  }
+  return out;
+}
+
 interface Part {
   oid: number;
-  part: SizeRow["part"];
+  part: PartKind;
   owner: number;
   bytes: number;
   lock: RelationLock | null;
@@ -96,9 +128,15 @@ export function emptySnapshot(database: string, startedAt: number): SizeSnapshot
   return snap;
 }
 
-/** Every OID the snapshot holds (to find the ones it lacks). */
+/** Every OID the snapshot holds. */
 export function knownOids(snap: SizeSnapshot): number[] {
   return [...snap.parts.keys()];
+}
+
+/** The tables and (non-TOAST) indexes held: their count and OID sum, to compare with the catalog's. */
+export function fingerprint(snap: SizeSnapshot): { n: number; s: number; oids: number[] } {
+  const oids = [...snap.parts.values()].filter((p) => p.part !== "toast").map((p) => p.oid);
+  return { n: oids.length, s: oids.reduce((a, b) => a + b, 0), oids };
 }
 
 function removePart(snap: SizeSnapshot, oid: number) {
@@ -117,38 +155,41 @@ export function applySizes(
   locks: Map<number, RelationLock>,
 ) {
   const touched = new Set<number>();
+  const placed = place(snap, rows);
   // A table measured again brings all its parts: indexes dropped since must not stay counted.
   for (const r of rows) {
-    if (r.part !== "table") continue;
+    if (placed.get(r.oid)?.part !== "table") continue;
     for (const oid of [...(snap.byOwner.get(r.oid) ?? [])]) removePart(snap, oid);
   }
   for (const r of rows) {
-    if (r.owner === null) continue; // a TOAST table whose owner is not a user table
+    const at = placed.get(r.oid);
+    if (!at) continue; // a TOAST table or index whose owner is not a user table
     removePart(snap, r.oid);
     const lock = r.estimated ? (locks.get(r.oid) ?? { pid: null, granted: true, query: null }) : null;
-    snap.parts.set(r.oid, { oid: r.oid, part: r.part, owner: r.owner, bytes: r.bytes, lock });
-    let owned = snap.byOwner.get(r.owner);
-    if (!owned) snap.byOwner.set(r.owner, (owned = new Set()));
+    snap.parts.set(r.oid, { oid: r.oid, part: at.part, owner: at.owner, bytes: r.bytes, lock });
+    let owned = snap.byOwner.get(at.owner);
+    if (!owned) snap.byOwner.set(at.owner, (owned = new Set()));
     owned.add(r.oid);
-    touched.add(r.owner);
-    if (r.part === "table") {
+    touched.add(at.owner);
+    if (at.part === "table") {
       const t = snap.tables.get(r.oid);
       if (t) Object.assign(t, { schema: r.schema, name: r.name });
       else snap.tables.set(r.oid, { oid: r.oid, schema: r.schema, name: r.name, totalBytes: 0, heapBytes: 0, indexBytes: 0, toastBytes: 0, lock: null, sizeExact: true });
     }
   }
   for (const r of rows) {
-    if (r.part !== "index" || r.owner === null) continue;
+    const at = placed.get(r.oid);
+    if (at?.part !== "index") continue;
     const def = definitions.get(r.oid);
     const previous = snap.indexes.get(r.oid);
     const ownLock = snap.parts.get(r.oid)?.lock ?? null;
     snap.indexes.set(r.oid, {
       oid: r.oid,
-      tableOid: r.owner,
+      tableOid: at.owner,
       sizeBytes: r.bytes,
       definition: def ?? previous?.definition ?? "",
       definitionKnown: def !== null,
-      lock: ownLock ?? (def === null ? (locks.get(r.owner) ?? locks.get(r.oid) ?? null) : null),
+      lock: ownLock ?? (def === null ? (locks.get(at.owner) ?? null) : null),
       sizeExact: ownLock === null,
     });
   }

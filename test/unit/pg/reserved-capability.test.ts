@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { capabilities, type ServerFacts } from "@/lib/pg/privileges";
 
-const facts = (over: Partial<ServerFacts> & { member?: Partial<ServerFacts["member"]> } = {}): ServerFacts => ({
+const facts = (over: Partial<Omit<ServerFacts, "member">> & { member?: Partial<ServerFacts["member"]> } = {}): ServerFacts => ({
   versionNum: 180004,
   version: "18.4",
   inRecovery: false,
