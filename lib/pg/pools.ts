@@ -2,6 +2,7 @@ import "server-only";
 import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
+import { connectionFacts, inReservedRange, type ConnectionFacts } from "./connection-facts";
 import { ConsoleBusyError } from "./errors";
 
 // bigint counters (pg_stat_*) as numbers: they stay far below 2^53 for display purposes,
@@ -10,6 +11,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v)); // numeric: sizes and ratios, display only
 
 export const CONSOLE_APPLICATION_NAME = "pgwarden";
+export type { ConnectionFacts } from "./connection-facts";
 
 export interface Target {
   server: string;
@@ -35,39 +37,6 @@ export function urlForDatabase(url: string, database: string | undefined): strin
 // connection idle on one database is closed to open one on another when the budget is used up.
 // Waiting is FIFO, bounded in time and length, and ends in ConsoleBusyError ("console busy"),
 // which is never taken for the server being unreachable (issue 8 item 8).
-
-/** What a fresh connection learnt about the server; the 53300 message uses the last one seen. */
-export interface ConnectionFacts {
-  versionNum: number;
-  role: string;
-  superuser: boolean;
-  maxConnections: number;
-  superuserReserved: number;
-  /** reserved_connections (16+), 0 before */
-  reserved: number;
-  /** client backends on the server right after this connection was made, this one included */
-  clientBackends: number;
-}
-
-// One statement, autocommit, no settings: also valid through PgBouncer and on a standby.
-// backend_type is NULL in rows the role may not see (no pg_read_all_stats): those with a user
-// and a database are counted as client backends too (launchers have neither), erring towards "reserved".
-const CONNECTION_FACTS = /* sql */ `
-  SELECT current_setting('server_version_num')::int AS version_num, current_user AS role,
-         coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS superuser,
-         current_setting('max_connections')::int AS max_connections,
-         current_setting('superuser_reserved_connections')::int AS superuser_reserved,
-         coalesce(nullif(current_setting('reserved_connections', true), '')::int, 0) AS reserved,
-         (SELECT count(*) FROM pg_stat_activity
-           WHERE backend_type = 'client backend' OR (backend_type IS NULL AND usesysid IS NOT NULL AND datid IS NOT NULL))::int AS client_backends`;
-
-/**
- * A connection took a slot that only privileged roles may use (superuser_reserved_connections,
- * or reserved_connections on 16+): the slots above max_connections − both reserves.
- */
-export function inReservedRange(f: ConnectionFacts): boolean {
-  return f.clientBackends > f.maxConnections - f.superuserReserved - f.reserved;
-}
 
 export interface Lease {
   client: pg.Client;
@@ -225,16 +194,7 @@ async function openFor(sp: ServerPool, target: Target): Promise<Lease> {
   let facts: ConnectionFacts;
   try {
     await client.connect();
-    const r = (await client.query(CONNECTION_FACTS)).rows[0];
-    facts = {
-      versionNum: r.version_num,
-      role: r.role,
-      superuser: r.superuser,
-      maxConnections: r.max_connections,
-      superuserReserved: r.superuser_reserved,
-      reserved: r.reserved,
-      clientBackends: r.client_backends,
-    };
+    facts = await connectionFacts(client);
   } catch (err) {
     sp.open--;
     client.end().catch(() => {});

@@ -1,6 +1,7 @@
 // The Server page's "Reserved connection slots" row: what it recommends on 16+, before 16, and for
 // a superuser console, and whether the role has pg_use_reserved_connections.
 import { describe, expect, it } from "vitest";
+import { inReservedRange } from "@/lib/pg/connection-facts";
 import { capabilities, type ServerFacts } from "@/lib/pg/privileges";
 
 const facts = (over: Partial<Omit<ServerFacts, "member">> & { member?: Partial<ServerFacts["member"]> } = {}): ServerFacts => ({
@@ -48,5 +49,21 @@ describe("reserved connection slots", () => {
     const c = reserved(facts({ superuser: true }));
     expect(c.ok).toBe(true);
     expect(c.detail).toContain("uses at most one of them");
+  });
+});
+
+describe("inReservedRange: a new connection took a slot only privileged roles may use", () => {
+  const f = { versionNum: 180004, role: "r", superuser: true, maxConnections: 20, superuserReserved: 2, reserved: 2 };
+  it.each([
+    [15, false],
+    [16, false],
+    [17, true], // a reserved_connections slot
+    [19, true], // a superuser slot
+  ])("%i client backends → %s", (clientBackends, expected) => {
+    expect(inReservedRange({ ...f, clientBackends })).toBe(expected);
+  });
+  it("before 16 only the superuser reserve counts", () => {
+    expect(inReservedRange({ ...f, reserved: 0, clientBackends: 18 })).toBe(false);
+    expect(inReservedRange({ ...f, reserved: 0, clientBackends: 19 })).toBe(true);
   });
 });
