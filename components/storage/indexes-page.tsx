@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Freshness } from "@/components/ui/freshness";
 import { SqlText } from "@/components/ui/sql-text";
 import { formatBytes, formatNumber } from "@/lib/format";
+import { LockMarker } from "./lock-marker";
 import { usePolled } from "@/lib/queries/use-polled";
 import { IndexesQuery, IndexesResponse, type IndexSort } from "@/lib/schemas/storage";
 import { BloatPanel } from "./bloat-panel";
@@ -65,7 +66,10 @@ export function IndexesPage({ server }: { server: string }) {
                   {r.schema}.{r.name}
                 </td>
                 <td className="font-mono">{r.table}</td>
-                <td className="text-right">{formatBytes(r.sizeBytes)}</td>
+                <td className="text-right">
+                  {formatBytes(r.sizeBytes)}
+                  <LockMarker lock={r.lock} />
+                </td>
                 <td className="text-right">{formatNumber(r.scans)}</td>
                 <td className="text-right">{formatNumber(r.tuplesRead)}</td>
                 <td className="text-right">{formatNumber(r.tuplesFetched)}</td>

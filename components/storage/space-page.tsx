@@ -2,6 +2,7 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Freshness } from "@/components/ui/freshness";
 import { formatBytes, formatNumber } from "@/lib/format";
+import { LockMarker } from "./lock-marker";
 import { usePolled } from "@/lib/queries/use-polled";
 import { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
 import { Section, tableClass } from "./controls";
@@ -61,7 +62,10 @@ export function SpacePage({ server }: { server: string }) {
                 <td className="font-mono">
                   {t.schema}.{t.name}
                 </td>
-                <td className="text-right font-medium">{formatBytes(t.totalBytes)}</td>
+                <td className="text-right font-medium">
+                  {formatBytes(t.totalBytes)}
+                  <LockMarker lock={t.lock} />
+                </td>
                 <SizeParts heap={t.heapBytes} index={t.indexBytes} toast={t.toastBytes} />
               </tr>
             ))}

@@ -6,6 +6,7 @@ import { useSelection } from "@/components/maintenance/selection";
 import { Badge } from "@/components/ui/badge";
 import { Freshness } from "@/components/ui/freshness";
 import { formatBytes, formatNumber } from "@/lib/format";
+import { LockMarker } from "./lock-marker";
 import { useNow, usePolled } from "@/lib/queries/use-polled";
 import { TablesQuery, TablesResponse, type TableRow, type TableSort } from "@/lib/schemas/storage";
 import { BloatPanel } from "./bloat-panel";
@@ -100,7 +101,10 @@ export function TablesPage({ server }: { server: string }) {
                 <td className="font-mono">
                   {r.schema}.{r.name}
                 </td>
-                <td className="text-right">{formatBytes(r.totalBytes)}</td>
+                <td className="text-right">
+                  {formatBytes(r.totalBytes)}
+                  <LockMarker lock={r.lock} />
+                </td>
                 <td className="text-right text-zinc-500">
                   {formatBytes(r.heapBytes)} / {formatBytes(r.indexBytes)} / {formatBytes(r.toastBytes)}
                 </td>

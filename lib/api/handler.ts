@@ -57,12 +57,62 @@ function searchParamsObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * Request bodies are small JSON documents; the largest is a migration to lint (~1 MB of SQL).
+ * Below Next's own 10 MB clone limit for proxied bodies, which would silently truncate a larger
+ * one into "not valid JSON".
+ */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const tooLarge = () => new ApiError(413, "body_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
+
 async function readJsonBody(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new ApiError(400, "invalid_json", "The body is not valid JSON.");
+  // The declared length first (nothing read), then the bytes actually streamed (a client may omit
+  // Content-Length or send chunked).
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
   }
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
+  } catch {
+    throw new ApiError(400, "invalid_json", "The body is not valid JSON (UTF-8).");
+  }
+}
+
+/**
+ * No request value may carry a NUL byte: PostgreSQL text cannot hold one, and a field that
+ * reached SQL would fail with a 500. The schemas refuse it per field (lib/schemas/common.ts
+ * text()); this catches any field, so a new schema cannot forget it.
+ */
+function rejectNul(value: unknown, where: string, path: (string | number)[] = []) {
+  const issues: z.core.$ZodIssue[] = [];
+  const walk = (v: unknown, p: (string | number)[]) => {
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) issues.push({ code: "custom", path: p, message: "must not contain NUL bytes (\\u0000)", input: undefined });
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.includes("\u0000")) issues.push({ code: "custom", path: p, message: "a field name contains a NUL byte", input: undefined });
+        else walk(x, [...p, k]);
+      }
+    }
+  };
+  walk(value, path);
+  if (issues.length) throw new z.ZodError(issues.slice(0, 20).map((i) => ({ ...i, message: `${i.message} (in the ${where})` })));
 }
 
 function withHeaders(response: Response, extra: Headers): Response {
@@ -82,6 +132,7 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
       const client = clientAddress(request);
       const user = spec.permission ? await requireUser(request) : undefined;
       const rawParams = ctx?.params ? await ctx.params : {};
+      rejectNul(rawParams, "path");
       const params = spec.params ? spec.params.parse(rawParams) : undefined;
       server = (params as { server?: string } | undefined)?.server;
       // A server that does not exist and one hidden from this user (role "none") answer alike,
@@ -95,8 +146,15 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
         await authorize(user, server, spec.permission, { client, method: request.method, path });
         auth = { user, role: (server === undefined ? user.defaultRole : visibleRole(user, server))! };
       }
-      const query = spec.query ? spec.query.parse(searchParamsObject(new URL(request.url))) : undefined;
-      const body = spec.body ? spec.body.parse(await readJsonBody(request)) : undefined;
+      const rawQuery = searchParamsObject(new URL(request.url));
+      rejectNul(rawQuery, "query string");
+      const query = spec.query ? spec.query.parse(rawQuery) : undefined;
+      let body: unknown;
+      if (spec.body) {
+        const raw = await readJsonBody(request);
+        rejectNul(raw, "body");
+        body = spec.body.parse(raw);
+      }
       const result = await fn({ params, query, body, request, client, responseHeaders, ...auth } as never);
       // A route may answer with a ready Response (CSV export); everything else is schema-checked JSON.
       if (result instanceof Response) return withHeaders(result, responseHeaders);
@@ -117,8 +175,9 @@ export function handler<
   fn: (input: Input<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Response>,
 ) {
   if (!spec.permission) throw new Error("handler(): every route must declare a permission");
-  // The declared permission travels with the function, so tests can find every action route.
-  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { permission: spec.permission });
+  // The declared permission and schemas travel with the function, so tests can find every action
+  // route and every field a route accepts.
+  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { permission: spec.permission, spec });
 }
 
 /** No session required: ONLY the sign-in and health routes. CSRF still applies to POSTs. */
@@ -131,5 +190,6 @@ export function publicHandler<
   spec: PublicSpec<P, Q, B, R>,
   fn: (input: PublicInput<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | Response>,
 ) {
-  return build(spec, fn as (input: never) => Promise<unknown>);
+  // The spec travels with the function too: the input tests drive every field it declares.
+  return Object.assign(build(spec, fn as (input: never) => Promise<unknown>), { spec });
 }

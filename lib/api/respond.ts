@@ -18,11 +18,13 @@ export function errorResponse(err: unknown, server?: string): Response {
   let retryAfter: number | undefined;
   if (err instanceof ZodError) {
     status = 400;
+    // Names the fields (the banner shows the message); the offending values are never echoed.
+    const issues = err.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message }));
     body = {
       error: {
         code: "invalid_request",
-        message: "The request is invalid.",
-        issues: err.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+        message: `The request is invalid: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join("; ")}.`,
+        issues,
       },
     };
   } else if (err instanceof ApiError) {
@@ -37,6 +39,7 @@ export function errorResponse(err: unknown, server?: string): Response {
         code: err.code,
         message: err.message,
         ...(err.sqlstate ? { sqlstate: err.sqlstate } : {}),
+        ...(err.fix ? { fix: err.fix } : {}),
         ...(since ? { unreachableSince: since } : {}),
       },
     };

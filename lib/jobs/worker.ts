@@ -138,7 +138,7 @@ export async function auditJob(job: JobRow, outcome: AuditOutcome, sqlstate: str
 /** A job has ended (run here, or watched after its own process stopped): record it, refresh the reads it changed, audit. */
 async function settle(job: JobRow, finish: () => Promise<JobRow | null>, outcome: AuditOutcome, sqlstate: string | undefined, detail: string) {
   const done = await finish();
-  forgetStorageReads(job.server);
+  forgetStorageReads(job.server, job.database, [job.relid]);
   if (done) await auditJob(done, outcome, sqlstate, detail);
 }
 

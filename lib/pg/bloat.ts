@@ -1,10 +1,11 @@
 import "server-only";
 import { ApiError } from "@/lib/api/errors";
+import { env } from "@/lib/config/env";
 import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
 import { coalesceStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { read } from "./run";
+import { backgroundRead, read } from "./run";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
 import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
 import type { Queryable } from "./types";
@@ -139,7 +140,9 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
   const target = await resolveDatabase(server, query.db);
   const key = `bloat\u0000${target.server}\u0000${target.database ?? ""}`;
   // Served while the next estimate is computed in the background (about a second at 10k tables).
-  const all = await coalesceStale(key, BLOAT_TTL_MS, 10 * 60_000, () => read(target, bloatEstimates));
+  const all = await coalesceStale(key, BLOAT_TTL_MS, 10 * 60_000, () => backgroundRead(target, bloatEstimates), {
+    waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
+  });
   const list = (query.kind === "table" ? all.tables : all.indexes).filter((r) => r.bloatBytes >= (query.minBytes ?? 0));
   return {
     estimate: true,

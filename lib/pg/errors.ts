@@ -1,14 +1,20 @@
 // Maps driver and PostgreSQL errors to messages a person at 3 AM understands.
 // Connection errors never echo remote bytes (Adminer CVE-2018-7667): only a class of failure.
+// PostgreSQL's own text is echoed only where it names no data (permission errors); data errors
+// (class 22: "invalid input syntax for type integer: "<value>"") and unexpected ones are answered
+// with a generic message and the SQLSTATE.
 
 export type ErrorCode =
   | "unreachable"
   | "too_many_connections"
+  | "console_busy"
+  | "still_computing"
   | "not_permitted"
   | "statement_timeout"
   | "lock_timeout"
   | "read_only"
   | "database_not_found"
+  | "invalid_value"
   | "query_failed";
 
 export class DbError extends Error {
@@ -17,9 +23,33 @@ export class DbError extends Error {
     message: string,
     readonly status: number,
     readonly sqlstate?: string,
+    /** the exact statement(s) an administrator runs to fix it */
+    readonly fix?: string,
   ) {
     super(message);
     this.name = "DbError";
+  }
+}
+
+/**
+ * Every connection the console may hold to the server is in use and the wait for one ran out
+ * (or too many requests wait already). The console is busy; the SERVER is not unreachable.
+ */
+export class ConsoleBusyError extends Error {
+  constructor(
+    readonly server: string,
+    readonly why: "wait" | "queue" | "closed",
+  ) {
+    super("console busy");
+    this.name = "ConsoleBusyError";
+  }
+}
+
+/** A snapshot (sizes, bloat) is still being computed after the time a request may wait. */
+export class StillComputingError extends Error {
+  constructor(readonly waitedMs: number) {
+    super("still computing");
+    this.name = "StillComputingError";
   }
 }
 
@@ -29,16 +59,81 @@ const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EH
 
 export function isConnectionError(err: unknown): boolean {
   const e = err as PgLikeError;
-  if (!e || typeof e !== "object") return false;
+  if (!e || typeof e !== "object" || err instanceof ConsoleBusyError) return false;
   if (e.code && CONNECTION_CODES.has(e.code)) return true;
   if (e.code?.startsWith("08")) return true; // connection exception class
   if (e.code === "57P01" || e.code === "57P02" || e.code === "57P03") return true; // admin shutdown, crash, cannot connect now
   const m = e.message ?? "";
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection (is )?closed/i.test(m);
+  // "timeout exceeded when trying to connect" is pg-pool waiting for a free slot of its own: busy,
+  // not unreachable (issue 8: 87 requests of a burst reported a healthy server as unreachable).
+  if (/timeout exceeded when trying to connect/i.test(m)) return false;
+  return /Connection terminated|timeout expired|Query read timeout|connection (is )?closed/i.test(m);
 }
 
-export function toDbError(err: unknown): DbError {
+/** What is known about the console's connection when an error is mapped (53300 needs it). */
+export interface ErrorContext {
+  /** the console's role on that server (from the last connection, else the configured URL) */
+  role?: string;
+  versionNum?: number;
+  superuser?: boolean;
+}
+
+const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/**
+ * 53300, with the fix that applies. PostgreSQL's message says which slots were refused: all of them
+ * ("too many clients"), the superuser reserve (14: "non-replication superuser", 16+: "SUPERUSER
+ * attribute"), or the reserve of pg_use_reserved_connections (16+).
+ */
+export function tooManyConnections(pgMessage: string, ctx: ErrorContext = {}): DbError {
+  const role = quoteIdent(ctx.role ?? "<console role>");
+  const grant = `GRANT pg_use_reserved_connections TO ${role};`;
+  const reserve = "ALTER SYSTEM SET reserved_connections = 3;  -- takes effect after a restart of PostgreSQL";
+  const before16 = /non-replication superuser/i.test(pgMessage) || (ctx.versionNum !== undefined && ctx.versionNum < 160000);
+  let fix: string;
+  let advice: string;
+  if (ctx.superuser) {
+    advice =
+      "Even the superuser_reserved_connections slots are taken. Free slots by terminating idle application sessions " +
+      "from a superuser session that is already open, then raise superuser_reserved_connections:";
+    fix = "ALTER SYSTEM SET superuser_reserved_connections = 5;  -- takes effect after a restart of PostgreSQL";
+  } else if (/pg_use_reserved_connections/i.test(pgMessage)) {
+    advice = "The slots kept by reserved_connections are free, but the console's role may not use them. Run as superuser:";
+    fix = grant;
+  } else if (before16) {
+    advice =
+      "Before PostgreSQL 16 only superusers have reserved slots (superuser_reserved_connections). As superuser, " +
+      "terminate idle application sessions or lower the application's pool sizes; on 16+ reserve slots for the console:";
+    fix = `-- PostgreSQL 16+:\n${reserve}\n${grant}`;
+  } else {
+    advice = "So that the console can still connect in a connection storm, reserve slots for it (as superuser):";
+    fix = `${reserve}\n${grant}`;
+  }
+  return new DbError(
+    "too_many_connections",
+    `The server has no free connection slots: max_connections is reached, so the console cannot connect. ${advice} ${fix.replaceAll("\n", " ")}`,
+    503,
+    "53300",
+    fix,
+  );
+}
+
+export function toDbError(err: unknown, ctx: ErrorContext = {}): DbError {
   if (err instanceof DbError) return err;
+  if (err instanceof ConsoleBusyError || /timeout exceeded when trying to connect/i.test((err as Error)?.message ?? "")) {
+    return new DbError(
+      "console_busy",
+      "The console is busy: every connection it may open to this server is in use (PGWARDEN_POOL_MAX). The server itself answers; try again in a moment.",
+      503,
+    );
+  }
+  if (err instanceof StillComputingError) {
+    return new DbError(
+      "still_computing",
+      `Still computing this database's snapshot after ${Math.round(err.waitedMs / 1000)} s (a large catalog); it continues in the background and the next refresh shows it.`,
+      503,
+    );
+  }
   const e = err as PgLikeError;
   const sqlstate = typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   if (isConnectionError(err)) {
@@ -46,7 +141,7 @@ export function toDbError(err: unknown): DbError {
   }
   switch (sqlstate) {
     case "53300":
-      return new DbError("too_many_connections", "The server has no free connection slots (too many clients).", 503, sqlstate);
+      return tooManyConnections(e.message ?? "", ctx);
     case "42501":
       return new DbError("not_permitted", `Not permitted: ${e.message}`, 403, sqlstate);
     case "57014":
@@ -61,5 +156,8 @@ export function toDbError(err: unknown): DbError {
     case "28000":
       return new DbError("unreachable", "The console could not log in to the database server.", 503, sqlstate);
   }
-  return new DbError("query_failed", sqlstate ? `PostgreSQL error ${sqlstate}: ${e.message}` : "The query failed.", 500, sqlstate);
+  if (sqlstate?.startsWith("22")) {
+    return new DbError("invalid_value", `PostgreSQL refused a value of this request (SQLSTATE ${sqlstate}).`, 400, sqlstate);
+  }
+  return new DbError("query_failed", sqlstate ? `The query failed (SQLSTATE ${sqlstate}).` : "The query failed.", 500, sqlstate);
 }

@@ -3,12 +3,14 @@ import { escapeIdentifier } from "pg";
 import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow, type IndexSort, type IndexesQuery, type IndexesResponse } from "@/lib/schemas/storage";
 import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
+import { lockInfo } from "./locks";
 import { read } from "./run";
-import { cachedSizeSnapshot, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";
 import type { Queryable } from "./types";
 
-// A definition missing from the snapshot (index created since) is deparsed for that row only.
+// Sizes and definitions come from the snapshot, which measures an index created since on first
+// sight (lib/pg/size-snapshot.ts currentSizes) without waiting on a locked table.
 const INDEXES = /* sql */ `
   WITH sz AS (SELECT * FROM unnest($1::oid[], $2::int8[]) AS s(relid, size_bytes))
   SELECT s.indexrelid AS oid, s.schemaname AS schema, s.relname AS table, s.relid AS table_oid,
@@ -16,7 +18,6 @@ const INDEXES = /* sql */ `
          coalesce(s.idx_tup_read, 0) AS tuples_read, coalesce(s.idx_tup_fetch, 0) AS tuples_fetched,
          coalesce(sz.size_bytes, 0) AS size_bytes,
          i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
-         CASE WHEN sz.relid IS NULL THEN pg_get_indexdef(s.indexrelid) END AS new_definition,
          count(*) OVER () AS total_count
     FROM pg_stat_user_indexes s
     JOIN pg_index i ON i.indexrelid = s.indexrelid
@@ -56,7 +57,9 @@ export async function indexes(db: Queryable, opts: IndexesOptions, sizes: SizeSn
       unique: r.unique,
       primary: r.primary,
       valid: r.valid,
-      definition: r.new_definition ?? sizes.indexes.get(r.oid)?.definition ?? "",
+      definition: sizes.indexes.get(r.oid)?.definition ?? "",
+      sizeExact: sizes.indexes.get(r.oid)?.sizeExact ?? true,
+      lock: lockInfo(sizes.indexes.get(r.oid)?.lock),
     }),
   );
   return { rows, total };
@@ -182,11 +185,18 @@ const FINDINGS_TTL_MS = 10_000;
 export async function indexesPage(server: string, query: IndexesQuery): Promise<IndexesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  const sizes = await cachedSizeSnapshot(target);
+  const sizes = await currentSizes(target);
   const base = `${target.server}\u0000${target.database ?? ""}`;
   const [page, findings] = await Promise.all([
-    coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${JSON.stringify(opts)}`, 1_500, () => read(target, (db) => indexes(db, opts, sizes))),
-    coalesce(`index-findings\u0000${base}\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => indexFindings(db, sizes))),
+    coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${sizes.applied.size}\u0000${JSON.stringify(opts)}`, 1_500, () =>
+      read(target, async (db) => {
+        const page = await indexes(db, opts, sizes);
+        // An index created since the last look: measured (and deparsed) now.
+        if (!page.rows.some((r) => !sizes.indexes.has(r.oid)) || (await sizeNewcomers(db, sizes)) === 0) return page;
+        return indexes(db, opts, sizes);
+      }),
+    ),
+    coalesce(`indexes\u0000${base}\u0000findings\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => indexFindings(db, sizes))),
   ]);
   return { ...page, findings, sizesAt: sizes.takenAt, readAt: Date.now() };
 }

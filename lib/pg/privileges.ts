@@ -143,25 +143,7 @@ export function capabilities(f: ServerFacts): Capability[] {
     features: ["VACUUM", "ANALYZE", "REINDEX CONCURRENTLY"],
   }));
 
-  const reserved = f.reservedConnections;
-  const reservedOk = su ? f.superuserReservedConnections > 0 : reserved !== null && reserved > 0 && has("pg_use_reserved_connections");
-  const reservedFix: string[] = [];
-  if (!reservedOk && reserved !== null && !su) {
-    if (reserved === 0) reservedFix.push("ALTER SYSTEM SET reserved_connections = 3;  -- then restart PostgreSQL");
-    if (!has("pg_use_reserved_connections")) reservedFix.push(`GRANT pg_use_reserved_connections TO ${role};`);
-  }
-  out.push(cap({
-    id: "reserved_connections",
-    label: "Reserved connection slots",
-    ok: reservedOk,
-    detail: reservedOk
-      ? su ? `superuser_reserved_connections = ${f.superuserReservedConnections}` : `reserved_connections = ${reserved}`
-      : reserved === null
-        ? "needs PostgreSQL 16 (reserved_connections); when max_connections is reached the console cannot connect"
-        : "missing: when max_connections is reached the console cannot connect",
-    fix: reservedFix.length ? reservedFix.join("\n") : null,
-    features: ["Listing and terminating sessions while the server is out of connections"],
-  }));
+  out.push(reservedConnections(f, role));
 
   const pss = ext("pg_stat_statements");
   out.push(cap({
@@ -208,6 +190,46 @@ export function capabilities(f: ServerFacts): Capability[] {
     features: ["VACUUM", "ANALYZE", "REINDEX CONCURRENTLY", "Statistics reset"],
   }));
   return out;
+}
+
+/**
+ * Whether the console still gets in when applications take every slot (max_connections). On 16+
+ * the way is reserved_connections + pg_use_reserved_connections for the console's (non-superuser)
+ * role; before 16 only superusers have reserved slots. A superuser console takes at most ONE of
+ * them (lib/pg/pools.ts), leaving the rest to the DBA's own psql.
+ */
+function reservedConnections(f: ServerFacts, role: string): Capability {
+  const reserved = f.reservedConnections;
+  const canUse = f.member.pg_use_reserved_connections;
+  const sr = `superuser_reserved_connections = ${f.superuserReservedConnections}`;
+  const base = { id: "reserved_connections" as const, label: "Reserved connection slots", features: ["Listing and terminating sessions while the server is out of connections"] };
+  const grant = `GRANT pg_use_reserved_connections TO ${role};`;
+  const reserve = "ALTER SYSTEM SET reserved_connections = 3;  -- then restart PostgreSQL";
+  if (f.superuser) {
+    return {
+      ...base,
+      ok: f.superuserReservedConnections > 0,
+      detail: `superuser: ${sr}; the console uses at most one of them${reserved !== null ? ". Better: a non-superuser role with reserved_connections and pg_use_reserved_connections" : ""}`,
+      fix: f.superuserReservedConnections > 0 ? null : "ALTER SYSTEM SET superuser_reserved_connections = 3;  -- then restart PostgreSQL",
+    };
+  }
+  if (reserved === null) {
+    return {
+      ...base,
+      ok: false,
+      detail: `PostgreSQL ${Math.floor(f.versionNum / 10000)} has no reserved_connections (new in PostgreSQL 16): when max_connections is reached only superusers get in (${sr}), not the console`,
+      fix: `-- after an upgrade to PostgreSQL 16 or later:\n${reserve}\n${grant}`,
+    };
+  }
+  const fix: string[] = [];
+  if (reserved === 0) fix.push(reserve);
+  if (!canUse) fix.push(grant);
+  return {
+    ...base,
+    ok: fix.length === 0,
+    detail: `reserved_connections = ${reserved}; the console's role ${canUse ? "has" : "lacks"} pg_use_reserved_connections${fix.length ? ": when max_connections is reached the console cannot connect" : ""}`,
+    fix: fix.length ? fix.join("\n") : null,
+  };
 }
 
 export async function serverInfo(server: string): Promise<ServerInfoResponse> {

@@ -1,126 +1,148 @@
 import "server-only";
-import { coalesceStale } from "./coalesce";
+import { env } from "@/lib/config/env";
+import { coalesce, coalesceStale } from "./coalesce";
+import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
-import { read } from "./run";
+import { backgroundRead, read } from "./run";
+import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
 import type { Queryable } from "./types";
+
+export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/size-model";
 
 // Sizes and index definitions cost a stat() per relation file and a catalog deparse per index
 // (≈ 350 ms + 400 ms at 10,000 tables / 20,000 indexes, ARCHITECTURE §3), so they are computed
 // ONCE per interval for every relation of a database and reused by the tables, indexes and
-// space views, which then only sort and page.
+// space views, which then only sort and page. Relations created since, or touched by a finished
+// job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B for a minute.
+//
+// Lock-aware: pg_relation_size and pg_get_indexdef take ACCESS SHARE, which waits behind a
+// granted or queued ACCESS EXCLUSIVE (lib/pg/locks.ts). Such relations are sized from relpages ×
+// block_size (as of their last VACUUM/ANALYZE) and carry the lock, so one ALTER TABLE never
+// takes the whole database's storage pages down. A lock taken between the check and the sizing
+// fails the statement on lock_timeout: it is then run again with the new lock known.
 
-// Sizes per relation FILE (fork by fork) for every table, TOAST table and index, summed here:
-// the same figures as pg_total_relation_size, but each file is stat()ed once — pg_table_size and
-// pg_total_relation_size visit TOAST and indexes again for every table (measured ≈ 2× the cost
-// at 10,000 tables). The init fork exists only for unlogged relations. Sizes are NULL for a
-// relation dropped meanwhile. The pg_toast schema is included for user tables' TOAST.
+// Sizes per relation FILE (fork by fork) for every table, TOAST table and index: the same figures
+// as pg_total_relation_size once summed per table (lib/pg/storage/size-model.ts, which also finds
+// each TOAST table's owner), but each file is stat()ed once. The init fork exists only for
+// unlogged relations. $1: locked OIDs (sized from relpages, never opened); $2: NULL for every
+// relation, or tables/indexes to measure (a table brings its TOAST table and indexes).
 const RELATION_SIZES = /* sql */ `
+  WITH only_rel AS (
+    SELECT x FROM unnest($2::oid[]) AS x
+    UNION SELECT reltoastrelid FROM pg_class WHERE oid = ANY($2::oid[]) AND reltoastrelid <> 0
+    UNION SELECT indexrelid FROM pg_index
+           WHERE indrelid = ANY($2::oid[])
+              OR indrelid IN (SELECT reltoastrelid FROM pg_class WHERE oid = ANY($2::oid[]) AND reltoastrelid <> 0)
+  ), locked AS (SELECT unnest($1::oid[]) AS oid)
   SELECT c.oid, c.relkind, n.nspname AS schema, c.relname AS name, c.reltoastrelid AS toast_oid,
-         i.indrelid AS index_of,
-         coalesce(pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
-                  + CASE WHEN c.relpersistence = 'u' THEN pg_relation_size(c.oid, 'init') ELSE 0 END, 0) AS bytes
+         i.indrelid AS index_of, l.oid IS NOT NULL AS estimated,
+         CASE WHEN l.oid IS NOT NULL THEN c.relpages::int8 * current_setting('block_size')::int8
+              ELSE coalesce(pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
+                            + CASE WHEN c.relpersistence = 'u' THEN pg_relation_size(c.oid, 'init') ELSE 0 END, 0) END AS bytes
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_index i ON i.indexrelid = c.oid
+    LEFT JOIN locked l ON l.oid = c.oid
    WHERE c.relkind IN ('r', 'm', 'p', 't', 'i') AND c.relpersistence <> 't'
-     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_temp_'`;
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_temp_'
+     AND ($2::oid[] IS NULL OR c.oid IN (SELECT x FROM only_rel))`;
 
-// A separate statement: each gets its own statement_timeout, and deparsing is the other big cost.
+// pg_get_indexdef opens the index's TABLE: skipped (NULL) while the index or its table is locked.
 const INDEX_DEFINITIONS = /* sql */ `
-  SELECT i.indexrelid AS oid, pg_get_indexdef(i.indexrelid) AS definition
+  SELECT i.indexrelid AS oid,
+         CASE WHEN i.indexrelid = ANY($1::oid[]) OR i.indrelid = ANY($1::oid[]) THEN NULL
+              ELSE pg_get_indexdef(i.indexrelid) END AS definition
     FROM pg_index i
     JOIN pg_class c ON c.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't'
-     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'`;
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+     AND ($2::oid[] IS NULL OR i.indexrelid = ANY($2::oid[]) OR i.indrelid = ANY($2::oid[]))`;
 
-export interface TableSizes {
-  oid: number;
-  schema: string;
-  name: string;
-  totalBytes: number;
-  heapBytes: number;
-  indexBytes: number;
-  toastBytes: number;
-}
+// Tables and indexes of user schemas: what the snapshot must hold (besides TOAST, which comes with
+// its table). The count and OID sum are compared first (cheap: ≈ 40 ms at 10,000 tables); only when
+// they differ are the OIDs the snapshot lacks looked for (≈ 10× that, with 30,000 OIDs sent).
+const USER_RELATIONS = /* sql */ `
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind IN ('r', 'm', 'p', 'i') AND c.relpersistence <> 't'
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'`;
+const FINGERPRINT = /* sql */ `SELECT count(*)::int8 AS n, coalesce(sum(c.oid::int8), 0)::int8 AS s ${USER_RELATIONS}`;
+const UNSEEN = /* sql */ `SELECT c.oid ${USER_RELATIONS} AND c.oid NOT IN (SELECT unnest($1::oid[]))`;
 
-export interface IndexSnapshotEntry {
-  oid: number;
-  tableOid: number;
-  sizeBytes: number;
-  definition: string;
-}
+const MAX_LOCK_RETRIES = 3;
 
-export interface SizeSnapshot {
-  takenAt: number;
-  tables: Map<number, TableSizes>;
-  indexes: Map<number, IndexSnapshotEntry>;
-  /** oids and total sizes as parallel arrays, to hand to SQL as two parameters */
-  tableOids: number[];
-  tableTotals: number[];
-  indexOids: number[];
-  indexSizes: number[];
-}
+type PgError = Error & { code?: string };
 
-interface SizeRow {
-  oid: number;
-  relkind: string;
-  schema: string;
-  name: string;
-  toast_oid: number;
-  index_of: number | null;
-  bytes: number;
-}
-
-export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
-  const sizeRows: SizeRow[] = (await db.query(RELATION_SIZES)).rows;
-  const definitions = new Map<number, string>();
-  for (const r of (await db.query(INDEX_DEFINITIONS)).rows) definitions.set(r.oid, r.definition ?? "");
-
-  const tables = new Map<number, TableSizes>();
-  const toastOwner = new Map<number, TableSizes>();
-  for (const r of sizeRows) {
-    if (r.relkind !== "r" && r.relkind !== "m" && r.relkind !== "p") continue;
-    if (/^pg_toast/.test(r.schema)) continue;
-    const t = { oid: r.oid, schema: r.schema, name: r.name, heapBytes: r.bytes, toastBytes: 0, indexBytes: 0, totalBytes: r.bytes };
-    tables.set(r.oid, t);
-    if (r.toast_oid) toastOwner.set(r.toast_oid, t);
-  }
-  const indexes = new Map<number, IndexSnapshotEntry>();
-  for (const r of sizeRows) {
-    if (r.relkind === "t") {
-      const owner = toastOwner.get(r.oid);
-      if (owner) {
-        owner.toastBytes += r.bytes;
-        owner.totalBytes += r.bytes;
-      }
-    } else if (r.relkind === "i" && r.index_of !== null) {
-      const table = tables.get(r.index_of);
-      if (table) {
-        table.indexBytes += r.bytes;
-        table.totalBytes += r.bytes;
-        indexes.set(r.oid, { oid: r.oid, tableOid: table.oid, sizeBytes: r.bytes, definition: definitions.get(r.oid) ?? "" });
-      } else {
-        // the index of a TOAST table counts as TOAST, as in pg_total_relation_size
-        const owner = toastOwner.get(r.index_of);
-        if (owner) {
-          owner.toastBytes += r.bytes;
-          owner.totalBytes += r.bytes;
-        }
-      }
+/**
+ * Runs `statement(lockedOids)` so that it never waits for a lock: relations locked now are passed
+ * in to be skipped; if one is locked between the check and the statement (lock_timeout, 55P03),
+ * the locks are read again and the statement rerun from a savepoint.
+ */
+export async function lockAware<T>(
+  db: Queryable,
+  locks: Map<number, RelationLock>,
+  statement: (locked: number[]) => Promise<T>,
+): Promise<T> {
+  // Outside a transaction (a plain client in tests, autocommit) a failed statement aborts nothing.
+  const inTransaction = await db.query("SAVEPOINT pgwarden_lock_aware").then(
+    () => true,
+    (err: PgError) => (err.code === "25P01" ? false : Promise.reject(err)),
+  );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const out = await statement([...locks.keys()]);
+      if (inTransaction) await db.query("RELEASE SAVEPOINT pgwarden_lock_aware");
+      return out;
+    } catch (err) {
+      if ((err as PgError).code !== "55P03" || attempt >= MAX_LOCK_RETRIES) throw err;
+      if (inTransaction) await db.query("ROLLBACK TO SAVEPOINT pgwarden_lock_aware");
+      for (const [oid, l] of await exclusiveLocks(db)) locks.set(oid, l);
     }
   }
-  const tableList = [...tables.values()];
-  const indexList = [...indexes.values()];
-  return {
-    takenAt: Date.now(),
-    tables,
-    indexes,
-    tableOids: tableList.map((t) => t.oid),
-    tableTotals: tableList.map((t) => t.totalBytes),
-    indexOids: indexList.map((i) => i.oid),
-    indexSizes: indexList.map((i) => i.sizeBytes),
-  };
+}
+
+/**
+ * Sizes (and index definitions) of every relation, or of `only` (tables with their TOAST and
+ * indexes, or single indexes). `locks` is what is known to be locked already (read when omitted).
+ */
+export async function measureRelations(
+  db: Queryable,
+  opts: { only?: number[]; locks?: Map<number, RelationLock> } = {},
+): Promise<{ rows: SizeRow[]; definitions: Map<number, string | null>; locks: Map<number, RelationLock> }> {
+  const locks = opts.locks ?? (await exclusiveLocks(db));
+  const only = opts.only ?? null;
+  const rows: SizeRow[] = await lockAware(db, locks, async (locked) => (await db.query(RELATION_SIZES, [locked, only])).rows);
+  const defs = await lockAware(db, locks, async (locked) => (await db.query(INDEX_DEFINITIONS, [locked, only])).rows);
+  const definitions = new Map<number, string | null>(defs.map((r) => [r.oid, r.definition]));
+  return { rows, definitions, locks };
+}
+
+/** Every relation of the database, measured once (sizes, index definitions, locks). */
+export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
+  const startedAt = Date.now();
+  const { rows: info } = await db.query(/* sql */ `SELECT current_database() AS database`);
+  const m = await measureRelations(db);
+  const snap = emptySnapshot(info[0].database, startedAt);
+  applySizes(snap, m.rows, m.definitions, m.locks);
+  snap.takenAt = Date.now();
+  return snap;
+}
+
+/**
+ * Measures what the snapshot lacks: relations created since it was taken, relations a finished
+ * job changed (forgotten), and those estimated because of a lock (measured exactly once it is gone).
+ */
+export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<number> {
+  const held = fingerprint(snap);
+  const now = (await db.query(FINGERPRINT)).rows[0];
+  const unseen: number[] = now.n === held.n && now.s === held.s ? [] : (await db.query(UNSEEN, [held.oids])).rows.map((r) => r.oid);
+  const locked = [...snap.lockedParts()];
+  if (unseen.length === 0 && locked.length === 0) return 0;
+  const only = [...new Set([...unseen, ...locked])];
+  const m = await measureRelations(db, { only });
+  applySizes(snap, m.rows, m.definitions, m.locks);
+  return only.length;
 }
 
 export const SIZE_SNAPSHOT_TTL_MS = 60_000;
@@ -128,11 +150,52 @@ export const SIZE_SNAPSHOT_TTL_MS = 60_000;
 /** Served while a newer snapshot is computed in the background (sizes change slowly). */
 export const SIZE_SNAPSHOT_MAX_STALE_MS = 10 * 60_000;
 
+const snapshotKey = (t: Target) => `size-snapshot\u0000${t.server}\u0000${t.database ?? ""}`;
+
 /**
  * The snapshot for (server, database), computed at most once per minute however many viewers
- * ask (single-flight), and refreshed in the background rather than on a viewer's request.
+ * ask (single-flight), refreshed in the background rather than on a viewer's request, with its own
+ * statement_timeout. A viewer waits for a cold one at most statement_timeout + 1 s (the bound for
+ * any request): after that the answer is "still computing" while it finishes in the background.
  */
 export function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
-  const key = `size-snapshot\u0000${target.server}\u0000${target.database ?? ""}`;
-  return coalesceStale(key, SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => read(target, sizeSnapshot));
+  return coalesceStale(snapshotKey(target), SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => backgroundRead(target, sizeSnapshot), {
+    waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
+  });
+}
+
+// Relations a finished job changed, per server and database: applied to every cached snapshot
+// measured (started) before the job ended, including one whose computation was in flight then.
+interface Forget {
+  id: number;
+  server: string;
+  database: string;
+  relids: number[];
+  at: number;
+}
+let forgets: Forget[] = [];
+let forgetSeq = 0;
+
+/** After a job on `relids` of (server, database): those relations are measured again on next sight. */
+export function forgetSizes(server: string, database: string, relids: number[]) {
+  const now = Date.now();
+  forgets = forgets.filter((f) => now - f.at < SIZE_SNAPSHOT_MAX_STALE_MS + SIZE_SNAPSHOT_TTL_MS);
+  forgets.push({ id: ++forgetSeq, server, database, relids, at: now });
+}
+
+function applyForgets(snap: SizeSnapshot, server: string) {
+  for (const f of forgets) {
+    if (f.server !== server || f.database !== snap.database || f.at < snap.startedAt || snap.applied.has(f.id)) continue;
+    snap.applied.add(f.id);
+    forgetRelations(snap, f.relids);
+  }
+}
+
+/** The cached snapshot with every relation of the database sized now: what the pages read. */
+export async function currentSizes(target: Target): Promise<SizeSnapshot> {
+  const snap = await cachedSizeSnapshot(target);
+  applyForgets(snap, target.server);
+  const key = `size-newcomers\u0000${target.server}\u0000${target.database ?? ""}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
+  await coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, (db) => sizeNewcomers(db, snap)));
+  return snap;
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
 import { resolveDatabase, serverDatabases, type DatabaseInfo } from "./databases";
-import { cachedSizeSnapshot, type SizeSnapshot, type TableSizes } from "./size-snapshot";
+import { lockInfo } from "./locks";
+import { currentSizes, type SizeSnapshot, type TableSizes } from "./size-snapshot";
 
 // Space is computed from the size snapshot alone: no extra catalog work per request.
 
@@ -35,7 +36,7 @@ export function schemaTotals(sizes: SizeSnapshot): SchemaTotals[] {
 export function spaceOverview(databases: DatabaseInfo[], sizes: SizeSnapshot, top: number): Omit<SpaceResponse, "readAt"> {
   return {
     databases: [...databases].sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0)),
-    topTables: topTables(sizes, top),
+    topTables: topTables(sizes, top).map((t) => ({ ...t, lock: lockInfo(t.lock) })),
     schemas: schemaTotals(sizes),
     sizesAt: sizes.takenAt,
   };
@@ -44,6 +45,6 @@ export function spaceOverview(databases: DatabaseInfo[], sizes: SizeSnapshot, to
 /** The space page: database sizes on the server, and tables/schemas of the chosen database. */
 export async function spacePage(server: string, query: SpaceQuery): Promise<SpaceResponse> {
   const target = await resolveDatabase(server, query.db);
-  const [databases, sizes] = await Promise.all([serverDatabases(server), cachedSizeSnapshot(target)]);
+  const [databases, sizes] = await Promise.all([serverDatabases(server), currentSizes(target)]);
   return { ...spaceOverview(databases, sizes, query.top), readAt: Date.now() };
 }

@@ -1,9 +1,10 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
-import { invalidate, invalidateStale } from "./coalesce";
+import { invalidate } from "./coalesce";
 import { resolveDatabase } from "./databases";
+import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
-import { cachedSizeSnapshot, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import type { Queryable } from "./types";
 
 // One reloption, only parsed when the table has any (most have none).
@@ -122,6 +123,8 @@ export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnap
         heapBytes: s?.heapBytes ?? 0,
         indexBytes: s?.indexBytes ?? 0,
         toastBytes: s?.toastBytes ?? 0,
+        sizeExact: s?.sizeExact ?? true,
+        lock: lockInfo(s?.lock),
       };
     }),
   };
@@ -142,10 +145,12 @@ export async function autovacuumServerEnabled(db: Queryable): Promise<boolean> {
 export async function tablesPage(server: string, query: TablesQuery): Promise<TablesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  const sizes = await cachedSizeSnapshot(target);
-  const key = `tables:${sizes.takenAt}:${JSON.stringify(opts)}`;
+  const sizes = await currentSizes(target);
+  const key = `tables:${sizes.takenAt}:${sizes.applied.size}:${JSON.stringify(opts)}`;
   return coalescedRead(target, key, async (db) => {
-    const page = await tables(db, opts, sizes);
+    let page = await tables(db, opts, sizes);
+    // A table created since the last look (within the newcomers pass's TTL): measured now.
+    if (page.rows.some((r) => !sizes.tables.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await tables(db, opts, sizes);
     return {
       ...page,
       autovacuumServerEnabled: await autovacuumServerEnabled(db),
@@ -156,11 +161,13 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
 }
 
 /**
- * After maintenance on `server`: the next tables/indexes read shows the new last vacuum/analyze,
- * and sizes (VACUUM FULL and REINDEX change them) are measured again instead of waiting up to a
- * minute for the snapshot. Every database of the server: the default one is keyed without a name.
+ * After a job on `relids` of (server, database): the next tables/indexes read shows the new last
+ * vacuum/analyze, and only those relations are measured again (VACUUM FULL and REINDEX change
+ * their sizes); the other relations' sizes stay as measured. Reads of every database of the server
+ * are dropped: the default one is keyed without a name.
  */
-export function forgetStorageReads(server: string) {
+export function forgetStorageReads(server: string, database: string, relids: number[]) {
   invalidate(`${server}\u0000`);
-  invalidateStale(`size-snapshot\u0000${server}\u0000`);
+  invalidate(`indexes\u0000${server}\u0000`);
+  forgetSizes(server, database, relids);
 }

@@ -1,4 +1,5 @@
 import { z } from "./zod";
+import { optionalNumberParam, optionalText } from "./common";
 
 // Activity: one row per backend in pg_stat_activity. Shared by the route and the page.
 
@@ -41,7 +42,7 @@ export const ACTIVITY_STATES = ["active", "idle", "idle in transaction", "idle i
 
 export const SORT_KEYS = ["duration", "query_age", "xact_age", "backend_age", "pid", "database", "user", "application", "state"] as const;
 
-const csv = z.preprocess((v) => (v === "" ? undefined : v), z.string().max(200).optional());
+const csv = optionalText(200);
 
 export const ActivityQuery = z.object({
   background: z.enum(["0", "1"]).optional(),
@@ -50,8 +51,8 @@ export const ActivityQuery = z.object({
   user: csv,
   application: csv,
   /** minimum query (or transaction, for idle in transaction) age in seconds */
-  minDuration: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).max(10_000_000).optional()),
-  text: z.preprocess((v) => (v === "" ? undefined : v), z.string().max(500).optional()),
+  minDuration: optionalNumberParam(0, 10_000_000),
+  text: optionalText(500),
   sort: z.enum(SORT_KEYS).optional(),
   dir: z.enum(["asc", "desc"]).optional(),
 });

@@ -1,10 +1,11 @@
 import { z } from "./zod";
+import { MAX_COUNT, intParam, optionalIntParam, text } from "./common";
 
 // Audit log listing: filters (shared by the page's URL state and the route) and rows.
 
 export const AuditOutcomeName = z.enum(["ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"]);
 
-const optionalText = z.string().trim().min(1).max(200).optional();
+const optionalText = z.preprocess((v) => (typeof v === "string" ? v.trim() : v), text(200, 1).optional());
 
 export const AuditQuery = z.object({
   server: optionalText,
@@ -16,8 +17,8 @@ export const AuditQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   /** keyset paging: rows with id < before */
-  before: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: optionalIntParam(1, MAX_COUNT),
+  limit: intParam(1, 500, 100),
   format: z.enum(["json", "csv"]).default("json"),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;

@@ -1,5 +1,6 @@
 import { z } from "./zod";
 import { PERMISSIONS, ROLES } from "@/lib/auth/permissions";
+import { text } from "./common";
 
 // Sign-in, sign-out, password change, and "who am I" (the UI hides what a role cannot do).
 
@@ -7,8 +8,8 @@ export const RoleName = z.enum(ROLES);
 export const PermissionName = z.enum(PERMISSIONS);
 
 export const LoginRequest = z.object({
-  name: z.string().min(1).max(63),
-  password: z.string().min(1).max(1024),
+  name: text(63, 1),
+  password: text(1024, 1),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -20,8 +21,8 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 export const EmptyRequest = z.object({}).strict();
 
 export const PasswordRequest = z.object({
-  current: z.string().min(1).max(1024),
-  next: z.string().min(1).max(1024),
+  current: text(1024, 1),
+  next: text(1024, 1),
 });
 export type PasswordRequest = z.infer<typeof PasswordRequest>;
 

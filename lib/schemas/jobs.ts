@@ -12,7 +12,7 @@ import {
   VacuumFullOptions,
   VacuumOptions,
 } from "./maintenance";
-import { ServerParams } from "./common";
+import { OID_MAX, ServerParams, intParam } from "./common";
 import { DatabaseQuery } from "./servers";
 
 // Maintenance jobs: requests to queue them (one route per permission), and the job rows with
@@ -72,10 +72,10 @@ export type JobsRequest =
   | z.infer<typeof VacuumFullJobsRequest>
   | { command: "bloat_exact"; relids: number[]; lockTimeoutMs: number; options: Record<string, never> };
 
-export const JobParams = ServerParams.extend({ job: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+export const JobParams = ServerParams.extend({ job: intParam(1, Number.MAX_SAFE_INTEGER) });
 
 export const JobsQuery = DatabaseQuery.extend({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: intParam(1, 500, 100),
 });
 export type JobsQuery = z.infer<typeof JobsQuery>;
 
@@ -146,7 +146,7 @@ export const CancelJobResponse = z.object({
 export type CancelJobResponse = z.infer<typeof CancelJobResponse>;
 
 /** Who uses a relation now: what a VACUUM FULL (ACCESS EXCLUSIVE) would wait for and then block. */
-export const RelationUsersQuery = DatabaseQuery.extend({ relid: z.coerce.number().int().min(1).max(4_294_967_295) });
+export const RelationUsersQuery = DatabaseQuery.extend({ relid: intParam(1, OID_MAX) });
 export const RelationUser = z.object({
   pid: z.number(),
   user: z.string().nullable(),

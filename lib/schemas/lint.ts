@@ -1,5 +1,5 @@
 import { z } from "./zod";
-import { DatabaseName } from "./common";
+import { DatabaseName, text } from "./common";
 
 // Migration linting: shared by the route, the CLI, the linter itself and the browser.
 // No pg or libpg-query import here (the browser loads this file).
@@ -150,7 +150,7 @@ export const LintConfig = z
 export type LintConfig = z.infer<typeof LintConfig>;
 
 export const LintRequest = z.object({
-  sql: z.string().max(MAX_LINT_SQL_CHARS, "at most ~1 MB of SQL"),
+  sql: text(MAX_LINT_SQL_CHARS),
   /** A database of the server; when given, the response carries each touched table's blast radius. */
   db: DatabaseName.optional(),
   /** The migration tool wraps the file in a transaction (Rails, Django, Flyway, sqlx …). */

@@ -1,10 +1,11 @@
 import { z } from "./zod";
+import { OID_MAX, int } from "./common";
 
 // Maintenance requests. Every option comes from an allow-list: values are enums, bounded ints or
 // strictly patterned strings, so nothing typed by a person reaches the statement as SQL
 // (pgAdmin CVE-2026-7815 injected through buffer_usage_limit / parallel values).
 
-export const RelationOid = z.number().int().min(1).max(4_294_967_295);
+export const RelationOid = int(1, OID_MAX);
 
 const BUFFER_UNITS = { kB: 1, MB: 1024, GB: 1024 * 1024 } as const;
 /** PostgreSQL accepts 128 kB … 16 GB, or 0 to disable the ring buffer. */
@@ -34,7 +35,7 @@ export const VacuumOptions = z
     ...Verbose,
     ...SkipLocked,
     indexCleanup: z.enum(["auto", "on", "off"]).optional(),
-    parallel: z.number().int().min(0).max(MAX_PARALLEL).optional(),
+    parallel: int(0, MAX_PARALLEL).optional(),
     /** PostgreSQL 16+ */
     bufferUsageLimit: BufferUsageLimit.optional(),
     /** only `false` is offered: it avoids the ACCESS EXCLUSIVE lock taken to truncate the end */
@@ -48,7 +49,7 @@ export const ReindexOptions = z.object({ ...Verbose }).strict();
 export const ExactBloatOptions = z.object({}).strict();
 
 /** Lock wait before giving up: fail fast rather than queue behind a reader and block everyone. */
-export const LockTimeoutMs = z.number().int().min(100).max(60_000).default(3_000);
+export const LockTimeoutMs = int(100, 60_000).default(3_000);
 
 const base = { relid: RelationOid, lockTimeoutMs: LockTimeoutMs };
 

@@ -1,4 +1,5 @@
 import { z } from "./zod";
+import { DatabaseName } from "./common";
 
 export const ServerSummary = z.object({ id: z.string(), name: z.string() });
 export const ServersResponse = z.object({ servers: z.array(ServerSummary) });
@@ -11,4 +12,4 @@ export const DatabasesResponse = z.object({
 export type DatabasesResponse = z.infer<typeof DatabasesResponse>;
 
 /** `?db=` on per-database routes; absent means the server's default database. */
-export const DatabaseQuery = z.object({ db: z.string().min(1).max(63).optional() });
+export const DatabaseQuery = z.object({ db: DatabaseName.optional() });

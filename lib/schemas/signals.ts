@@ -1,11 +1,12 @@
 import { z } from "./zod";
+import { int } from "./common";
 
 // Cancel / terminate requests and their per-session outcomes.
 
 export const SessionRef = z.object({
   // int4 range: PostgreSQL pids; anything else (strings, -1, 2^31, 1e3 as text) is a 400.
-  pid: z.number().int().min(1).max(2_147_483_647),
-  backendStartUs: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  pid: int(1, 2_147_483_647),
+  backendStartUs: int(0, Number.MAX_SAFE_INTEGER),
 });
 export type SessionRef = z.infer<typeof SessionRef>;
 

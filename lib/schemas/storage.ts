@@ -1,17 +1,42 @@
 import { z } from "./zod";
+import { MAX_COUNT, OID_MAX, intParam, optionalIntParam, optionalNumberParam, optionalText } from "./common";
 import { DatabaseQuery } from "./servers";
 
 // Storage health: tables, indexes, bloat, space. Shared by route handlers and the browser.
 
 const Paging = {
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: intParam(1, 500, 50),
+  offset: intParam(0, 1_000_000, 0),
 };
 const Dir = z.enum(["asc", "desc"]).default("desc");
 /** Empty strings from a cleared filter input mean "no filter". */
-const OptText = z.preprocess((v) => (v === "" ? undefined : v), z.string().max(200).optional());
-const OptNum = z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).optional());
+const OptText = optionalText(200);
+/** a size in bytes: a whole number up to 2^53 */
+const OptBytes = optionalIntParam(0, MAX_COUNT);
 const Ts = z.string().nullable(); // ISO timestamps
+
+/**
+ * A lock that keeps a read of the relation waiting: a granted or queued ACCESS EXCLUSIVE. Its
+ * size is then an estimate from relpages × block size (as of the last VACUUM/ANALYZE).
+ */
+export const RelationLockInfo = z.object({
+  /** null: held by a prepared transaction */
+  pid: z.number().nullable(),
+  /** false: the lock is queued (it waits for others, and new readers wait behind it) */
+  granted: z.boolean(),
+  /** the locking session's statement, shortened; null when hidden from the console's role */
+  query: z.string().nullable(),
+  /** "estimate — locked by pid N (query…)", ready to show */
+  note: z.string(),
+});
+export type RelationLockInfo = z.infer<typeof RelationLockInfo>;
+
+/** Every size figure says whether it was measured or estimated because of a lock. */
+const SizeOrigin = {
+  /** false: (part of) the figure is an estimate because of `lock` */
+  sizeExact: z.boolean(),
+  lock: RelationLockInfo.nullable(),
+};
 
 // ---- tables ----
 
@@ -35,8 +60,8 @@ export const TablesQuery = DatabaseQuery.extend({
   dir: Dir,
   schema: OptText,
   q: OptText,
-  minSizeBytes: OptNum,
-  minDeadPct: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).max(100).optional()),
+  minSizeBytes: OptBytes,
+  minDeadPct: optionalNumberParam(0, 100),
   ...Paging,
 });
 export type TablesQuery = z.infer<typeof TablesQuery>;
@@ -73,6 +98,7 @@ export const TableRow = z.object({
   heapBytes: z.number(),
   indexBytes: z.number(),
   toastBytes: z.number(),
+  ...SizeOrigin,
 });
 export type TableRow = z.infer<typeof TableRow>;
 
@@ -114,7 +140,10 @@ export const IndexRow = z.object({
   unique: z.boolean(),
   primary: z.boolean(),
   valid: z.boolean(),
+  /** "" while the index or its table is locked (see lock) */
   definition: z.string(),
+  /** the index's own lock (size estimated), or its table's (definition unavailable) */
+  ...SizeOrigin,
 });
 export type IndexRow = z.infer<typeof IndexRow>;
 
@@ -163,7 +192,7 @@ export type IndexesResponse = z.infer<typeof IndexesResponse>;
 
 export const BloatQuery = DatabaseQuery.extend({
   kind: z.enum(["table", "index"]).default("table"),
-  minBytes: OptNum,
+  minBytes: OptBytes,
   ...Paging,
 });
 export type BloatQuery = z.infer<typeof BloatQuery>;
@@ -205,20 +234,20 @@ export const ExactBloatQuery = DatabaseQuery.extend({
     .string()
     .regex(/^\d{1,10}(,\d{1,10}){0,99}$/, "a comma-separated list of up to 100 OIDs")
     .transform((v) => [...new Set(v.split(",").map(Number))])
-    .pipe(z.array(z.number().int().min(1).max(4_294_967_295))),
+    .pipe(z.array(z.number().int().min(1).max(OID_MAX))),
 });
 export type ExactBloatQuery = z.infer<typeof ExactBloatQuery>;
 
 // ---- space ----
 
-export const SpaceQuery = DatabaseQuery.extend({ top: z.coerce.number().int().min(1).max(200).default(20) });
+export const SpaceQuery = DatabaseQuery.extend({ top: intParam(1, 200, 20) });
 export type SpaceQuery = z.infer<typeof SpaceQuery>;
 
 const Sizes = { totalBytes: z.number(), heapBytes: z.number(), indexBytes: z.number(), toastBytes: z.number() };
 
 export const SpaceResponse = z.object({
   databases: z.array(z.object({ name: z.string(), sizeBytes: z.number().nullable() })),
-  topTables: z.array(z.object({ oid: z.number(), schema: z.string(), name: z.string(), ...Sizes })),
+  topTables: z.array(z.object({ oid: z.number(), schema: z.string(), name: z.string(), ...Sizes, ...SizeOrigin })),
   schemas: z.array(z.object({ schema: z.string(), tables: z.number(), ...Sizes })),
   sizesAt: z.number(),
   readAt: z.number(),

@@ -8,6 +8,11 @@ import path from "node:path";
 import { freePort, startCluster, type Cluster } from "../../lib/embedded/cluster";
 import { prepareDemoDatabase, provisionClusterStore, roleUrl } from "../../lib/cli/demo-database";
 
+/** Lines of the console's log that report an unhandled rejection or uncaught exception. */
+export function unhandledLines(log: string): string[] {
+  return log.split("\n").filter((l) => /unhandledRejection|uncaughtException|Unhandled Rejection|Uncaught/i.test(l));
+}
+
 export interface ConsoleStack {
   cluster: Cluster;
   baseUrl: string;
@@ -83,6 +88,9 @@ export async function startConsoleStack(opts: {
     ...store,
     PGWARDEN_SECRET: randomBytes(32).toString("base64url"),
     PGWARDEN_PUBLIC_ORIGIN: baseUrl,
+    // A plain Node process dies of an unhandled rejection; the console must never cause one. Next
+    // logs them instead of dying (its own handlers), so stop() also reads the log (issue 9 item 6).
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --unhandled-rejections=strict`.trim(),
     ...opts.env,
   };
   addUser(env, "e2e-admin", "admin", adminPassword);
@@ -107,10 +115,13 @@ export async function startConsoleStack(opts: {
     log,
     work,
     async stop() {
+      const died = server.exitCode !== null ? `the console process died (exit ${server.exitCode}) during the run` : null;
       server.kill("SIGTERM");
       await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
+      const problems = [died, ...unhandledLines(fs.readFileSync(log, "utf8"))].filter(Boolean);
       await cluster.destroy();
       fs.rmSync(work, { recursive: true, force: true });
+      if (problems.length) throw new Error(`The console under test failed:\n${problems.join("\n")}`);
     },
   };
 }

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { indexes, indexFindings } from "@/lib/pg/indexes";
-import { sizeSnapshot } from "@/lib/pg/size-snapshot";
+import { sizeNewcomers, sizeSnapshot } from "@/lib/pg/size-snapshot";
 import type { IndexFinding } from "@/lib/schemas/storage";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";
 import { failedUniqueIndex, scanThroughIndex, waitForIndexScans, withClient } from "../helpers/storage-fixtures";
@@ -90,9 +90,14 @@ describe.each(pgServers())("storage indexes on PG $major", (server) => {
     expect(pk[0]!.definition).toBe("CREATE UNIQUE INDEX items_pkey ON public.items USING btree (id)");
     const { rows } = await c.query(`SELECT pg_relation_size('items_pkey')::int8 AS s`);
     expect(pk[0]!.sizeBytes).toBeGreaterThanOrEqual(Number(rows[0].s));
-    // an index created after the snapshot still gets its definition
+    // an index created after the snapshot is measured on first sight: definition and size
     await c.query(`CREATE INDEX items_new ON items (b, a)`);
+    expect(await sizeNewcomers(c, sizes)).toBe(1);
     const fresh = (await indexes(c, { sort: "name", dir: "asc", q: "items_new", limit: 50, offset: 0 }, sizes)).rows;
     expect(fresh[0]!.definition).toBe("CREATE INDEX items_new ON public.items USING btree (b, a)");
+    const { rows: created } = await c.query(`SELECT pg_relation_size('items_new')::int8 AS s`);
+    expect(fresh[0]!.sizeBytes).toBe(Number(created[0].s));
+    expect(fresh[0]!.sizeBytes).toBeGreaterThan(0);
+    expect(fresh[0]!.sizeExact).toBe(true);
   });
 });

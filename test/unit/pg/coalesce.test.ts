@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { coalesce, coalesceStale, invalidateStale } from "@/lib/pg/coalesce";
+import { StillComputingError } from "@/lib/pg/errors";
 
 describe("coalesce", () => {
   it("shares one load between callers inside the TTL", async () => {
@@ -7,6 +8,16 @@ describe("coalesce", () => {
     const [a, b] = await Promise.all([coalesce("k1", 1_000, load), coalesce("k1", 1_000, load)]);
     expect([a, b]).toEqual([42, 42]);
     expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it("shares an in-flight load even with a TTL of 0 (single flight), and reloads once it has settled", async () => {
+    let release!: (v: number) => void;
+    const load = vi.fn(() => new Promise<number>((r) => (release = r)));
+    const all = Promise.all([coalesce("k0", 0, load), coalesce("k0", 0, load), coalesce("k0", 0, load)]);
+    release(5);
+    expect(await all).toEqual([5, 5, 5]);
+    expect(load).toHaveBeenCalledTimes(1);
+    await coalesce("k0", 0, async () => 6).then((v) => expect(v).toBe(6));
   });
 
   it("does not keep a failure for later callers", async () => {
@@ -33,6 +44,58 @@ describe("coalesceStale", () => {
     expect(load).toHaveBeenCalledTimes(2);
     release();
     await vi.waitFor(async () => expect(await coalesceStale("s1", 1_000, 10_000, load)).toBe(2));
+  });
+
+  it("N concurrent cold callers cause ONE computation", async () => {
+    let release!: (v: number) => void;
+    const load = vi.fn(() => new Promise<number>((r) => (release = r)));
+    const callers = Array.from({ length: 10 }, () => coalesceStale("s-cold", 1_000, 5_000, load));
+    release(9);
+    expect(await Promise.all(callers)).toEqual(Array(10).fill(9));
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it("a failing background refresh never rejects unhandled, and the next caller retries", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      let n = 0;
+      const load = vi.fn(async () => {
+        if (++n === 2) throw new Error("statement timeout in the background");
+        return n;
+      });
+      expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(1);
+      vi.setSystemTime(Date.now() + 2_000);
+      expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(1); // refresh 2 fails in the background
+      await vi.waitFor(() => expect(load).toHaveBeenCalledTimes(2));
+      await new Promise((r) => setTimeout(r, 20)); // let Node report unhandled rejections, if any
+      expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(1); // still the old value; refresh 3 starts
+      await vi.waitFor(async () => expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(3));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("a cold caller waits at most waitMs, then gets 'still computing' while the computation goes on", async () => {
+    let release!: (v: number) => void;
+    const load = vi.fn(() => new Promise<number>((r) => (release = r)));
+    await expect(coalesceStale("s-slow", 1_000, 5_000, load, { waitMs: 30 })).rejects.toBeInstanceOf(StillComputingError);
+    release(4);
+    expect(await coalesceStale("s-slow", 1_000, 5_000, load, { waitMs: 30 })).toBe(4);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it("a result computed before invalidateStale is not stored", async () => {
+    let release!: (v: number) => void;
+    const load = vi.fn(() => new Promise<number>((r) => (release = r)));
+    const first = coalesceStale("s-inv", 60_000, 60_000, load);
+    invalidateStale("s-inv");
+    release(1);
+    expect(await first).toBe(1);
+    expect(await coalesceStale("s-inv", 60_000, 60_000, async () => 2)).toBe(2);
   });
 
   it("waits for a fresh value once the old one is too old", async () => {

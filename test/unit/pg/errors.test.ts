@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DbError, toDbError } from "@/lib/pg/errors";
+import { ConsoleBusyError, DbError, isConnectionError, toDbError } from "@/lib/pg/errors";
 
 const pgError = (code: string, message = "boom") => Object.assign(new Error(message), { code });
 
@@ -27,14 +27,51 @@ describe("toDbError", () => {
     expect(e.message).not.toContain("secret-host");
   });
 
-  it("treats a pool connect timeout as unreachable", () => {
-    expect(toDbError(new Error("timeout exceeded when trying to connect")).code).toBe("unreachable");
+  it("treats a connect timeout as unreachable, but waiting for a pool slot as the console being busy", () => {
+    expect(toDbError(new Error("timeout expired")).code).toBe("unreachable");
+    expect(isConnectionError(new Error("timeout exceeded when trying to connect"))).toBe(false);
+    const busy = toDbError(new Error("timeout exceeded when trying to connect"));
+    expect(busy.code).toBe("console_busy");
+    expect(busy.status).toBe(503);
+    expect(isConnectionError(new ConsoleBusyError("s", "wait"))).toBe(false);
+    expect(toDbError(new ConsoleBusyError("s", "queue")).message).toMatch(/console is busy/i);
   });
 
-  it("keeps an unknown SQLSTATE visible for the person debugging", () => {
-    const e = toDbError(pgError("22012", "division by zero"));
-    expect(e.code).toBe("query_failed");
-    expect(e.sqlstate).toBe("22012");
-    expect(e.message).toContain("division by zero");
+  it("never echoes PostgreSQL's text for data errors (it quotes the value); keeps the SQLSTATE", () => {
+    const e = toDbError(pgError("22P02", 'invalid input syntax for type integer: "s3cret"'));
+    expect(e.code).toBe("invalid_value");
+    expect(e.status).toBe(400);
+    expect(e.sqlstate).toBe("22P02");
+    expect(e.message).not.toContain("s3cret");
+    const other = toDbError(pgError("42P01", 'relation "x" does not exist'));
+    expect(other.code).toBe("query_failed");
+    expect(other.sqlstate).toBe("42P01");
+    expect(other.message).not.toContain("relation");
+  });
+
+  describe("53300: says plainly that the server is out of slots, with the exact fix", () => {
+    it("PostgreSQL 16+, a role without the reserve: reserved_connections + GRANT", () => {
+      const e = toDbError(pgError("53300", 'remaining connection slots are reserved for roles with the SUPERUSER attribute'), { role: "pgwarden", versionNum: 180004 });
+      expect(e.code).toBe("too_many_connections");
+      expect(e.status).toBe(503);
+      expect(e.message).toMatch(/no free connection slots/);
+      expect(e.fix).toContain("ALTER SYSTEM SET reserved_connections = 3;");
+      expect(e.fix).toContain('GRANT pg_use_reserved_connections TO "pgwarden";');
+      expect(e.message).toContain('GRANT pg_use_reserved_connections TO "pgwarden";');
+    });
+    it("reserve present but not granted: only the GRANT", () => {
+      const e = toDbError(pgError("53300", 'remaining connection slots are reserved for roles with privileges of the "pg_use_reserved_connections" role'), { role: 'we"ird' });
+      expect(e.fix).toBe('GRANT pg_use_reserved_connections TO "we""ird";');
+    });
+    it("PostgreSQL 14: no reserve for non-superusers; says so and names superuser_reserved_connections", () => {
+      const e = toDbError(pgError("53300", "remaining connection slots are reserved for non-replication superuser connections"), { role: "pgwarden" });
+      expect(e.message).toContain("Before PostgreSQL 16");
+      expect(e.message).toContain("superuser_reserved_connections");
+      expect(e.fix).toContain("-- PostgreSQL 16+:");
+    });
+    it("a superuser console: every slot is taken, superuser_reserved_connections is the fix", () => {
+      const e = toDbError(pgError("53300", "sorry, too many clients already"), { role: "postgres", superuser: true, versionNum: 140000 });
+      expect(e.fix).toContain("superuser_reserved_connections");
+    });
   });
 });
