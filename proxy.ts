@@ -33,9 +33,12 @@ function hasSessionCookie(request: NextRequest): boolean {
   return request.cookies.has("__Host-pgwarden_session") || request.cookies.has("pgwarden_session");
 }
 
-function secureHeaders(response: NextResponse): NextResponse {
+function secureHeaders(response: NextResponse, pathname = ""): NextResponse {
   response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("Referrer-Policy", "no-referrer");
+  // The sign-in page posts a plain form (it must work without JavaScript). Under no-referrer the
+  // browser sends such a post with "Origin: null", which the exact Origin check refuses; same-origin
+  // still sends nothing to other sites.
+  response.headers.set("Referrer-Policy", PUBLIC_PAGES.has(pathname) ? "same-origin" : "no-referrer");
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
   response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
@@ -61,7 +64,7 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
-  return secureHeaders(response);
+  return secureHeaders(response, pathname);
 }
 
 export const config = {

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
-import { checkStateChange } from "@/lib/auth/csrf";
+import { checkStateChange, isFormPost } from "@/lib/auth/csrf";
 import { authorize, requireUser, type SessionUser } from "@/lib/auth/guard";
 import { effectiveRole, type Permission, type Role } from "@/lib/auth/permissions";
 import { findServer } from "@/lib/config/servers";
@@ -23,10 +23,10 @@ interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R 
   response: R;
 }
 
-type PublicSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> = Omit<
-  Spec<P, Q, B, R>,
-  "permission"
->;
+type PublicSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> = Omit<Spec<P, Q, B, R>, "permission"> & {
+  /** also accept an HTML form post (urlencoded) as the body: the sign-in form, so it works without JavaScript */
+  form?: boolean;
+};
 
 interface BaseInput<P, Q, B> {
   params: P;
@@ -56,8 +56,9 @@ function searchParamsObject(url: URL): Record<string, string | string[]> {
   return out;
 }
 
-async function readJsonBody(request: Request): Promise<unknown> {
+async function readJsonBody(request: Request, form: boolean): Promise<unknown> {
   try {
+    if (form && isFormPost(request)) return Object.fromEntries(new URLSearchParams(await request.text()));
     return await request.json();
   } catch {
     throw new ApiError(400, "invalid_json", "The body is not valid JSON.");
@@ -77,7 +78,7 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
     const responseHeaders = new Headers();
     try {
       const isRead = request.method === "GET" || request.method === "HEAD";
-      if (!isRead) checkStateChange(request);
+      if (!isRead) checkStateChange(request, { form: spec.form });
       const client = clientAddress(request);
       const user = spec.permission ? await requireUser(request) : undefined;
       const rawParams = ctx?.params ? await ctx.params : {};
@@ -93,7 +94,7 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
         throw new ApiError(404, "unknown_server", "No server with that id is configured.");
       }
       const query = spec.query ? spec.query.parse(searchParamsObject(new URL(request.url))) : undefined;
-      const body = spec.body ? spec.body.parse(await readJsonBody(request)) : undefined;
+      const body = spec.body ? spec.body.parse(await readJsonBody(request, spec.form === true)) : undefined;
       const result = await fn({ params, query, body, request, client, responseHeaders, ...auth } as never);
       // A route may answer with a ready Response (CSV export); everything else is schema-checked JSON.
       if (result instanceof Response) return withHeaders(result, responseHeaders);
