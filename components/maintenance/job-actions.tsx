@@ -3,8 +3,8 @@ import { useState } from "react";
 import { useCan } from "@/components/shell/permissions";
 import { Button } from "@/components/ui/button";
 import type { Permission } from "@/lib/auth/permissions";
+import { LABEL_OF } from "@/lib/queries/jobs";
 import type { JobCommand } from "@/lib/schemas/jobs";
-import { LABEL_OF } from "./api";
 import { JobDialog, type JobPlan } from "./job-dialog";
 
 const PERMISSION_OF: Record<JobCommand, Permission> = {
@@ -16,11 +16,11 @@ const PERMISSION_OF: Record<JobCommand, Permission> = {
   vacuum_full: "vacuum_full",
 };
 
-function ActionButton({ command, disabled, onClick }: { command: JobCommand; disabled: boolean; onClick: () => void }) {
+function ActionButton({ command, disabled, title, onClick }: { command: JobCommand; disabled: boolean; title?: string; onClick: () => void }) {
   const allowed = useCan(PERMISSION_OF[command]);
   if (!allowed) return null; // the route refuses it anyway; hidden rather than a button that fails
   return (
-    <Button size="sm" variant={command === "vacuum_full" ? "danger" : "default"} disabled={disabled} onClick={onClick}>
+    <Button size="sm" variant={command === "vacuum_full" ? "danger" : "default"} disabled={disabled} title={title} onClick={onClick}>
       {LABEL_OF[command]}
     </Button>
   );
@@ -33,19 +33,23 @@ export function JobActions({
   commands,
   selected,
   onClear,
+  disabled,
 }: {
   server: string;
   db: string | undefined;
   commands: JobCommand[];
   selected: { oid: number; name: string }[];
   onClear: () => void;
+  /** why the buttons are off (the server did not answer the page's last poll) */
+  disabled?: string;
 }) {
   const [plan, setPlan] = useState<JobPlan | null>(null);
   return (
     <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="job-actions">
       <span className="text-zinc-500">{selected.length ? `${selected.length} selected:` : "Select rows to run maintenance:"}</span>
+      {disabled && <span className="text-xs text-red-700 dark:text-red-300">{disabled}</span>}
       {commands.map((c) => (
-        <ActionButton key={c} command={c} disabled={selected.length === 0} onClick={() => setPlan({ command: c, relations: selected })} />
+        <ActionButton key={c} command={c} disabled={selected.length === 0 || !!disabled} title={disabled} onClick={() => setPlan({ command: c, relations: selected })} />
       ))}
       {selected.length > 0 && (
         <Button size="sm" variant="ghost" onClick={onClear}>

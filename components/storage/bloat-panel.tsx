@@ -2,11 +2,13 @@
 import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { Section } from "@/components/ui/section";
+import { Timestamp } from "@/components/ui/time";
 import { formatBytes } from "@/lib/format";
-import { usePolled } from "@/lib/queries/use-polled";
-import { BloatResponse, ExactBloatResponse, type BloatRow } from "@/lib/schemas/storage";
-import { Pager, Section, tableClass } from "./controls";
-import { fetchStorage } from "./queries";
+import { qualifiedName } from "@/lib/names";
+import { BLOAT_PAGE, useBloat, useExactBloat } from "@/lib/queries/storage";
+import type { BloatRow } from "@/lib/schemas/storage";
 
 const STATS_NOTE = {
   ok: null,
@@ -20,19 +22,11 @@ const STATS_NOTE = {
 } as const;
 
 function Exact({ server, db, row }: { server: string; db?: string; row: BloatRow }) {
-  const [state, setState] = useState<{ busy: boolean; result?: ExactBloatResponse; error?: string }>({ busy: false });
-  const run = async () => {
-    setState({ busy: true });
-    try {
-      setState({ busy: false, result: await fetchStorage(server, "bloat/exact", { db, oid: row.oid }, ExactBloatResponse) });
-    } catch (e) {
-      setState({ busy: false, error: (e as Error).message });
-    }
-  };
-  if (state.result) {
+  const m = useExactBloat(server, db);
+  if (m.data) {
     return (
-      <span title={Object.entries(state.result.details).map(([k, v]) => `${k}: ${v}`).join("\n")}>
-        exact: {formatBytes(state.result.wastedBytes)} ({state.result.wastedPct.toFixed(1)} %)
+      <span title={Object.entries(m.data.details).map(([k, v]) => `${k}: ${v}`).join("\n")}>
+        exact: {formatBytes(m.data.wastedBytes)} ({m.data.wastedPct.toFixed(1)} %)
       </span>
     );
   }
@@ -40,13 +34,13 @@ function Exact({ server, db, row }: { server: string; db?: string; row: BloatRow
     <span className="flex items-center gap-1">
       <Button
         size="sm"
-        disabled={state.busy}
-        onClick={run}
+        disabled={m.isPending}
+        onClick={() => m.mutate(row.oid)}
         title={`pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size`}
       >
-        {state.busy ? "reading…" : "exact (reads it all)"}
+        {m.isPending ? "reading…" : "exact (reads it all)"}
       </Button>
-      {state.error && <span className="text-red-700 dark:text-red-300">{state.error}</span>}
+      {m.isError && <span className="text-red-700 dark:text-red-300">{m.error.message}</span>}
     </span>
   );
 }
@@ -54,11 +48,54 @@ function Exact({ server, db, row }: { server: string; db?: string; row: BloatRow
 /** Estimated bloat (from statistics, no table read), worst first; exact figures on demand. */
 export function BloatPanel({ server, db, kind }: { server: string; db?: string; kind: "table" | "index" }) {
   const [offset, setOffset] = useState(0);
-  const limit = 20;
-  const q = usePolled(["storage-bloat", server, db, kind, offset], () => fetchStorage(server, "bloat", { db, kind, offset, limit }, BloatResponse), {
-    intervalMs: 60_000,
-  });
+  const q = useBloat(server, db, kind, offset);
   const data = q.data;
+  const columns: Column<BloatRow>[] = [
+    {
+      id: "name",
+      header: kind === "table" ? "table" : "index (table)",
+      className: "font-mono",
+      cell: (r) => (
+        <>
+          {qualifiedName(r.schema, r.name)}
+          {kind === "index" && <span className="text-zinc-500"> ({qualifiedName(r.schema, r.table)})</span>}
+        </>
+      ),
+    },
+    { id: "size", header: "size", align: "right", cell: (r) => formatBytes(r.actualBytes) },
+    {
+      id: "bloat",
+      header: "est. bloat",
+      align: "right",
+      cell: (r) =>
+        r.statistics === "hidden" || r.statistics === "missing" ? (
+          <span className="text-zinc-500" title="widths unknown without statistics: no estimate">
+            unknown
+          </span>
+        ) : (
+          <>
+            ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
+          </>
+        ),
+    },
+    {
+      id: "statistics",
+      header: "statistics",
+      cell: (r) => {
+        const note = STATS_NOTE[r.statistics];
+        return note ? (
+          <Badge tone={note.tone} title={note.title}>
+            {note.text}
+          </Badge>
+        ) : (
+          <span className="text-zinc-500">ok</span>
+        );
+      },
+    },
+    ...(data?.pgstattupleAvailable
+      ? [{ id: "exact", header: "exact (pgstattuple)", cell: (r: BloatRow) => (kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} /> }]
+      : []),
+  ];
   return (
     <Section
       title={
@@ -66,54 +103,26 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
           {kind === "table" ? "Table" : "B-tree index"} bloat <Badge tone="blue">estimate</Badge>
         </span>
       }
-      right={data && <Pager total={data.total} limit={limit} offset={offset} onPage={setOffset} />}
     >
       <p className="text-xs text-zinc-500">
         Estimated from planner statistics (row counts, average widths, fillfactor): no table is read. Recomputed at most once a minute
-        {data ? ` (last: ${new Date(data.computedAt).toLocaleTimeString()})` : ""}.{" "}
-        {data && !data.pgstattupleAvailable && "Exact figures need the pgstattuple extension: CREATE EXTENSION pgstattuple;"}
-        {q.error ? ` Could not load: ${(q.error as Error).message}` : ""}
+        {data && (
+          <>
+            {" "}
+            (last: <Timestamp at={data.computedAt} />)
+          </>
+        )}
+        . {data && !data.pgstattupleAvailable && "Exact figures need the pgstattuple extension: CREATE EXTENSION pgstattuple;"}
       </p>
-      <div className="overflow-x-auto">
-        <table className={tableClass}>
-          <thead className="text-left text-zinc-600 dark:text-zinc-400">
-            <tr>
-              <th className="px-2 py-1 font-medium">{kind === "table" ? "table" : "index (table)"}</th>
-              <th className="px-2 py-1 text-right font-medium">size</th>
-              <th className="px-2 py-1 text-right font-medium">est. bloat</th>
-              <th className="px-2 py-1 font-medium">statistics</th>
-              {data?.pgstattupleAvailable && <th className="px-2 py-1 font-medium">exact (pgstattuple)</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {data?.rows.map((r) => {
-              const note = STATS_NOTE[r.statistics];
-              return (
-                <tr key={r.oid}>
-                  <td className="font-mono">
-                    {r.schema}.{r.name}
-                    {kind === "index" && <span className="text-zinc-500"> ({r.table})</span>}
-                  </td>
-                  <td className="text-right">{formatBytes(r.actualBytes)}</td>
-                  <td className="text-right">
-                    {r.statistics === "hidden" || r.statistics === "missing" ? (
-                      <span className="text-zinc-500" title="widths unknown without statistics: no estimate">unknown</span>
-                    ) : (
-                      <>
-                        ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
-                      </>
-                    )}
-                  </td>
-                  <td>{note ? <Badge tone={note.tone} title={note.title}>{note.text}</Badge> : <span className="text-zinc-500">ok</span>}</td>
-                  {data.pgstattupleAvailable && (
-                    <td>{(kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} />}</td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={columns}
+        rows={data?.rows}
+        rowKey={(r) => r.oid}
+        error={q.error}
+        empty="No estimate: no table with statistics."
+        paging={data && { total: data.total, limit: BLOAT_PAGE, offset, onPage: setOffset }}
+        testId={`bloat-${kind}`}
+      />
     </Section>
   );
 }

@@ -4,7 +4,8 @@ import type { Role } from "@/lib/auth/permissions";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { relationsByOid } from "@/lib/pg/relation-users";
 import { read } from "@/lib/pg/run";
-import { maintenanceStatement, MaintenanceRefusal, qualified } from "@/lib/pg/storage/maintenance-sql";
+import { qualifiedName } from "@/lib/names";
+import { maintenanceStatement, MaintenanceRefusal } from "@/lib/pg/storage/maintenance-sql";
 import type { CreateJobsResponse, JobsRequest } from "@/lib/schemas/jobs";
 import { MaintenanceRequest } from "@/lib/schemas/maintenance";
 import { auditIntent, auditOutcome } from "@/lib/store/audit";
@@ -47,7 +48,8 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
   const database = found.database;
   const jobs = [];
   for (const { rel, request, statement } of plans) {
-    const name = qualified(rel);
+    // Shown in the jobs list and the audit log as every page shows names (quote_ident's form).
+    const name = qualifiedName(rel.schema, rel.name);
     const intentId = await auditIntent({
       ...who,
       server,
