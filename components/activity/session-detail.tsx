@@ -15,7 +15,7 @@ import { UNKILLABLE_TEXT } from "./unkillable";
 
 function Facts({ rows }: { rows: [string, React.ReactNode][] }) {
   return (
-    <dl className="grid grid-cols-[9rem_1fr] gap-x-3 gap-y-0.5 text-sm">
+    <dl className="grid grid-cols-[9rem_1fr] content-start gap-x-3 gap-y-0.5 text-sm">
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
           <dt className="text-zinc-500">{k}</dt>

@@ -14,7 +14,7 @@ type SortKey = (typeof SORT_KEYS)[number];
 // Fits a 1366 px laptop: the query is the widest column; transaction and backend age, client and
 // wait event live in the session's detail (click the query). Two-line rows keep user, database and
 // application together.
-const ROW_H = 42;
+const ROW_H = 46;
 
 function stateTone(s: Session): Tone {
   if (s.waitEventType === "Lock") return "red";

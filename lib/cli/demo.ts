@@ -105,8 +105,8 @@ async function main() {
     // address to use once the console answers. What the console logs after that goes through.
     let ready = false;
     readline.createInterface({ input: web.stdout! }).on("line", (line) => {
-      if (ready) console.log(line);
-      else if (/Ready in/.test(line)) ready = true;
+      if (!ready) ready = /Ready in/.test(line);
+      else if (!/^\s*[▲✓]/.test(line)) console.log(line); // Next's own progress lines, after the banner too
     });
     web.on("exit", (code) => void stop(code ?? 1));
     console.log("pgwarden demo: starting the console …");
