@@ -1,6 +1,5 @@
 "use client";
-import { JobActions } from "@/components/maintenance/job-actions";
-import { JobsStrip } from "@/components/maintenance/jobs-strip";
+import { MaintenanceBar } from "@/components/maintenance/maintenance-bar";
 import { selectColumn } from "@/components/maintenance/select-column";
 import { useSelection } from "@/components/maintenance/selection";
 import { Badge } from "@/components/ui/badge";
@@ -11,7 +10,6 @@ import { SqlText } from "@/components/ui/sql-text";
 import { formatBytes, formatNumber } from "@/lib/format";
 import { qualifiedName } from "@/lib/names";
 import { useIndexes } from "@/lib/queries/storage";
-import { actionsOffReason } from "@/lib/queries/freshness";
 import { useServerTable, useUrlState } from "@/lib/queries/url-state";
 import { IndexesQuery, type IndexRow } from "@/lib/schemas/storage";
 import { BloatPanel } from "./bloat-panel";
@@ -50,15 +48,7 @@ export function IndexesPage({ server }: { server: string }) {
     <div className="flex flex-col gap-3">
       <PageHeader title={`Indexes${query.db ? ` · ${query.db}` : ""}`} poll={q} />
       {data && <IndexFindingsPanel f={data.findings} />}
-      <JobActions
-        server={server}
-        db={query.db}
-        commands={["reindex_index"]}
-        selected={sel.selected}
-        onClear={sel.clear}
-        disabled={actionsOffReason(q)}
-      />
-      <JobsStrip server={server} db={query.db} />
+      <MaintenanceBar server={server} db={query.db} commands={["reindex_index"]} sel={sel} poll={q} />
       <DataTable
         columns={columns}
         rows={data?.rows}

@@ -1,6 +1,5 @@
 "use client";
-import { JobActions } from "@/components/maintenance/job-actions";
-import { JobsStrip } from "@/components/maintenance/jobs-strip";
+import { MaintenanceBar } from "@/components/maintenance/maintenance-bar";
 import { selectColumn } from "@/components/maintenance/select-column";
 import { useSelection } from "@/components/maintenance/selection";
 import { Badge } from "@/components/ui/badge";
@@ -11,7 +10,6 @@ import { Timestamp } from "@/components/ui/time";
 import { formatBytes, formatNumber } from "@/lib/format";
 import { qualifiedName } from "@/lib/names";
 import { useTables } from "@/lib/queries/storage";
-import { actionsOffReason } from "@/lib/queries/freshness";
 import { useServerTable, useUrlState } from "@/lib/queries/url-state";
 import { TablesQuery, type TableRow } from "@/lib/schemas/storage";
 import { BloatPanel } from "./bloat-panel";
@@ -97,15 +95,7 @@ export function TablesPage({ server }: { server: string }) {
           ); counters since the last statistics reset.
         </p>
       )}
-      <JobActions
-        server={server}
-        db={query.db}
-        commands={["vacuum", "vacuum_analyze", "analyze", "reindex_table", "vacuum_full"]}
-        selected={sel.selected}
-        onClear={sel.clear}
-        disabled={actionsOffReason(q)}
-      />
-      <JobsStrip server={server} db={query.db} />
+      <MaintenanceBar server={server} db={query.db} commands={["vacuum", "vacuum_analyze", "analyze", "reindex_table", "vacuum_full"]} sel={sel} poll={q} />
       <DataTable
         columns={columns}
         rows={data?.rows}
