@@ -28,11 +28,6 @@ async function inTransaction<T>(target: Target, readOnly: boolean, fn: (db: Quer
     throw toDbError(err);
   }
   let broken = false;
-  // A FATAL from the server between two queries (shutdown, pg_terminate_backend) arrives as an
-  // 'error' event on the checked-out client, which pg-pool listens to only while a client is idle:
-  // unheard, it is an uncaughtException. The next query fails with it anyway.
-  const onError = () => (broken = true);
-  client.on("error", onError);
   try {
     await client.query(sessionSettings(readOnly));
     const result = await fn(client);
@@ -46,7 +41,6 @@ async function inTransaction<T>(target: Target, readOnly: boolean, fn: (db: Quer
     throw toDbError(err);
   } finally {
     // A connection that failed mid-result is destroyed, not returned to the pool.
-    client.removeListener("error", onError);
     client.release(broken);
   }
 }
