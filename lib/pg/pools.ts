@@ -56,6 +56,10 @@ export function poolFor(target: Target): pg.Pool {
   });
   // Without a listener an idle client's error (server restart) would crash the process.
   pool.on("error", () => {});
+  // pg-pool listens to a client only while it is idle: a FATAL (server shutdown, terminate) that
+  // arrives in the same packet as a new connection's ReadyForQuery, or between two queries, was an
+  // uncaughtException. The query that uses the client reports the failure; this only keeps it heard.
+  pool.on("connect", (client) => client.on("error", () => {}));
   pools.set(k, pool);
   return pool;
 }
