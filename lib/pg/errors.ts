@@ -34,7 +34,9 @@ export function isConnectionError(err: unknown): boolean {
   if (e.code?.startsWith("08")) return true; // connection exception class
   if (e.code === "57P01" || e.code === "57P02" || e.code === "57P03") return true; // admin shutdown, crash, cannot connect now
   const m = e.message ?? "";
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection (is )?closed/i.test(m);
+  // "... is not queryable": pg's answer on a client whose connection already failed (a shutdown
+  // FATAL that reached it between two queries).
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|connection (is )?closed|is not queryable/i.test(m);
 }
 
 export function toDbError(err: unknown): DbError {

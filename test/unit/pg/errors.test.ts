@@ -31,6 +31,12 @@ describe("toDbError", () => {
     expect(toDbError(new Error("timeout exceeded when trying to connect")).code).toBe("unreachable");
   });
 
+  it("treats a client whose connection already failed as unreachable, not as a failed query", () => {
+    const e = toDbError(new Error("Client has encountered a connection error and is not queryable"));
+    expect(e).toMatchObject({ code: "unreachable", status: 503 });
+    expect(toDbError(new Error("Client was closed and is not queryable")).code).toBe("unreachable");
+  });
+
   it("keeps an unknown SQLSTATE visible for the person debugging", () => {
     const e = toDbError(pgError("22012", "division by zero"));
     expect(e.code).toBe("query_failed");
