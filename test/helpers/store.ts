@@ -8,6 +8,7 @@ import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
 import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
 import { closeAllPools } from "@/lib/pg/pools";
+import { stopJobWorker } from "@/lib/jobs/worker";
 import { closeStore } from "@/lib/store/db";
 import { createUser, setRole } from "@/lib/store/users";
 import type { Role } from "@/lib/auth/permissions";
@@ -25,6 +26,9 @@ export async function useTestConsole(opts: {
   storeName: string;
   servers: { id: string; name?: string; url: string }[];
 }): Promise<{ storeUrl: string }> {
+  // A job worker left by the previous suite would reopen the store (every 2 s) with the previous
+  // suite's URL while this one is being created: its users would then land in the wrong store.
+  await stopJobWorker();
   await closeStore();
   await closeAllPools();
   invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
@@ -45,6 +49,7 @@ export async function useTestConsole(opts: {
 }
 
 export async function teardownTestConsole() {
+  await stopJobWorker();
   await closeAllPools();
   await closeStore();
 }
