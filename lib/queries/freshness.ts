@@ -1,8 +1,8 @@
 import { formatDuration } from "@/lib/format";
 import { ApiClientError } from "./fetch-json";
 
-// How fresh a polled view is, as one pure function: the banner, the stale marks on tables and the
-// disabled action buttons all read this, so they never disagree.
+// How fresh a polled view is. The banner waits for two missed polls (one slow answer is not an
+// outage); a table dims its rows, and actions go off when unreachable, as soon as one poll fails.
 
 /** A poll may be this late before it counts as missed (network and query time). */
 const SLACK_MS = 1_000;
