@@ -45,7 +45,10 @@ const HSTS = "max-age=31536000; includeSubDomains";
 function secureHeaders(response: NextResponse, request: NextRequest): NextResponse {
   if (servedOverHttps(request)) response.headers.set("Strict-Transport-Security", HSTS);
   response.headers.set("X-Content-Type-Options", "nosniff");
-  response.headers.set("Referrer-Policy", "no-referrer");
+  // The sign-in page posts a plain form (it must work without JavaScript). Under no-referrer the
+  // browser sends such a post with "Origin: null", which the exact Origin check refuses; same-origin
+  // still sends nothing to other sites.
+  response.headers.set("Referrer-Policy", PUBLIC_PAGES.has(request.nextUrl.pathname) ? "same-origin" : "no-referrer");
   response.headers.set("X-Frame-Options", "DENY");
   response.headers.set("Cross-Origin-Opener-Policy", "same-origin");
   response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");

@@ -1,6 +1,6 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
@@ -13,5 +13,10 @@ export function Providers({ children }: { children: ReactNode }) {
         },
       }),
   );
+  // Marks the page as interactive: tests (and scripts) wait for it instead of clicking a
+  // server-rendered control before React has attached its handlers.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "true";
+  }, []);
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }

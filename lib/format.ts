@@ -48,8 +48,48 @@ export function formatAgo(at: number | null | undefined, now: number): string {
   return `${Math.round(d / 86_400_000)} d ago`;
 }
 
-/** Absolute time for tooltips, in the viewer's locale and zone. */
-export function formatTimestamp(at: number | null | undefined): string {
-  if (at === null || at === undefined) return "—";
-  return new Date(at).toLocaleString();
+/** Where a timestamp is shown: in UTC (as most server logs are) or in the viewer's own zone. */
+export type TimeZoneMode = "utc" | "local";
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** The offset of `timeZone` (IANA name; undefined = this machine's zone) at `at`, in minutes east of UTC. */
+function offsetMinutes(at: number, timeZone: string | undefined): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(new Date(at));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour") % 24, get("minute"), get("second"));
+  return Math.round((wall - Math.floor(at / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The one absolute timestamp format of the console: "2026-01-31 23:59:07 UTC", or in the
+ * viewer's zone "2026-02-01 00:59:07 UTC+01:00" — ISO-like (sorts and compares with server
+ * logs), always with the zone, never locale-dependent. `timeZone` is for tests.
+ */
+export function formatTimestamp(at: number | null | undefined, mode: TimeZoneMode = "utc", timeZone?: string): string {
+  if (at === null || at === undefined || !Number.isFinite(at)) return "—";
+  const offset = mode === "utc" ? 0 : offsetMinutes(at, timeZone);
+  const d = new Date(Math.floor(at / 1000) * 1000 + offset * 60_000);
+  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  if (mode === "utc") return `${date} ${time} UTC`;
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  return `${date} ${time} UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** ISO strings from the API (timestamptz as text) as epoch ms; null stays null. */
+export function parseTime(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : null;
 }

@@ -13,7 +13,12 @@ export function SummaryStrip({ s }: { s: ActivitySummary }) {
         tone={ratio > 0.9 ? "bad" : ratio > 0.75 ? "warn" : undefined}
         title={`${s.reservedConnections} slots reserved for superusers / reserved roles`}
       />
-      <Stat label="active" value={s.active} />
+      <Stat
+        label="active"
+        value={s.active}
+        testId="stat-active"
+        title={`client sessions running a statement, not counting pgwarden's own (${s.consoleActive} now: its reads and maintenance jobs)`}
+      />
       <Stat label="idle" value={s.idle} />
       <Stat label="idle in transaction" value={s.idleInTransaction} tone={s.idleInTransaction > 0 ? "warn" : undefined} />
       <Stat label="waiting on locks" value={s.waiting} tone={s.waiting > 0 ? "bad" : undefined} />

@@ -1,15 +1,16 @@
 "use client";
-import Link from "next/link";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
-import { Freshness } from "@/components/ui/freshness";
-import { LogoutButton } from "@/components/auth/logout-button";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { usePolled } from "@/lib/queries/use-polled";
-import { AuditResponse } from "@/lib/schemas/audit";
+import { useState, useSyncExternalStore } from "react";
+import { Button } from "@/components/ui/button";
+import { INPUT_CLASS } from "@/components/ui/filter-input";
+import { PageHeader } from "@/components/ui/freshness";
+import { useTimeZoneMode } from "@/components/ui/time";
+import { formatTimestamp } from "@/lib/format";
+import { auditCsvUrl, useAudit } from "@/lib/queries/audit";
+import { useUrlState } from "@/lib/queries/url-state";
+import { AuditFilterQuery } from "@/lib/schemas/audit";
 import { AuditTable } from "./audit-table";
 
-const FILTERS = [
+const TEXT_FILTERS = [
   { key: "server", label: "Server" },
   { key: "user", label: "User" },
   { key: "action", label: "Action" },
@@ -17,58 +18,53 @@ const FILTERS = [
 const OUTCOMES = ["", "ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"];
 const KINDS = ["", "intent", "outcome", "event"];
 
+/** <input type="datetime-local"> speaks the browser's zone; the URL keeps UTC (ISO). */
+function toLocalInput(iso: string | null): string {
+  if (!iso) return "";
+  const t = Date.parse(iso);
+  if (!Number.isFinite(t)) return "";
+  return formatTimestamp(t, "local").slice(0, 16).replace(" ", "T");
+}
+
 /** The audit log with filters kept in the URL, older pages by keyset, and a CSV export of the filter. */
 export function AuditPage() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
+  const { query: filter, set } = useUrlState(AuditFilterQuery);
+  const [mode] = useTimeZoneMode();
+  // The browser's zone is not the server's: the date fields are filled only once in the browser.
+  const mounted = useSyncExternalStore(
+    () => () => {},
+    () => true,
+    () => false,
+  );
   const [before, setBefore] = useState<number[]>([]);
-  const filter = new URLSearchParams();
-  for (const k of ["server", "user", "action", "outcome", "kind", "from", "to"]) {
-    const v = params.get(k);
-    if (v) filter.set(k, v);
-  }
-  const page = new URLSearchParams(filter);
-  const cursor = before.at(-1);
-  if (cursor) page.set("before", String(cursor));
-  const q = usePolled(["audit", page.toString()], () => fetchJson(`/api/audit?${page}`, AuditResponse), { intervalMs: 10_000 });
-  const csv = new URLSearchParams(filter);
-  csv.set("format", "csv");
+  const q = useAudit(filter, before.at(-1));
 
   function setFilter(key: string, value: string) {
-    const next = new URLSearchParams(filter);
-    if (value) next.set(key, value);
-    else next.delete(key);
     setBefore([]);
-    router.replace(`${pathname}?${next}`);
+    set({ [key]: value || undefined });
   }
 
-  const field = "rounded border border-zinc-300 bg-transparent px-1.5 py-0.5 text-sm dark:border-zinc-700";
   return (
-    <main className="flex flex-col gap-3 p-4" data-testid="audit-page">
-      <header className="flex flex-wrap items-center gap-3">
-        <Link href="/" className="font-semibold">
-          pgwarden
-        </Link>
-        <h1 className="text-lg font-semibold">Audit log</h1>
-        <Freshness updatedAt={q.dataUpdatedAt || undefined} error={q.error} paused={q.paused} onTogglePause={() => q.setPaused(!q.paused)} />
-        <div className="ml-auto flex items-center gap-2">
-          <a className="text-sm text-blue-700 underline dark:text-blue-400" href={`/api/audit?${csv}`} download>
+    <div className="flex flex-col gap-3" data-testid="audit-page">
+      <PageHeader
+        title="Audit log"
+        poll={q}
+        right={
+          <a className="text-sm text-blue-700 underline dark:text-blue-400" href={auditCsvUrl(filter)} download>
             Export CSV
           </a>
-          <LogoutButton />
-        </div>
-      </header>
+        }
+      />
       <form className="flex flex-wrap items-end gap-2" onSubmit={(e) => e.preventDefault()}>
-        {FILTERS.map((f) => (
+        {TEXT_FILTERS.map((f) => (
           <label key={f.key} className="flex flex-col text-xs text-zinc-500">
             {f.label}
-            <input className={field} defaultValue={params.get(f.key) ?? ""} onBlur={(e) => setFilter(f.key, e.target.value.trim())} />
+            <input className={INPUT_CLASS} defaultValue={filter[f.key] ?? ""} onBlur={(e) => setFilter(f.key, e.target.value.trim())} />
           </label>
         ))}
         <label className="flex flex-col text-xs text-zinc-500">
           Outcome
-          <select className={field} value={params.get("outcome") ?? ""} onChange={(e) => setFilter("outcome", e.target.value)}>
+          <select className={INPUT_CLASS} value={filter.outcome ?? ""} onChange={(e) => setFilter("outcome", e.target.value)}>
             {OUTCOMES.map((o) => (
               <option key={o} value={o}>
                 {o || "any"}
@@ -78,7 +74,7 @@ export function AuditPage() {
         </label>
         <label className="flex flex-col text-xs text-zinc-500">
           Row
-          <select className={field} value={params.get("kind") ?? ""} onChange={(e) => setFilter("kind", e.target.value)}>
+          <select className={INPUT_CLASS} value={filter.kind ?? ""} onChange={(e) => setFilter("kind", e.target.value)}>
             {KINDS.map((o) => (
               <option key={o} value={o}>
                 {o || "any"}
@@ -88,29 +84,26 @@ export function AuditPage() {
         </label>
         {(["from", "to"] as const).map((k) => (
           <label key={k} className="flex flex-col text-xs text-zinc-500">
-            {k === "from" ? "From" : "Until"}
+            {k === "from" ? "From" : "Until"} (this browser&apos;s time{mode === "utc" ? "; shown below in UTC" : ""})
             <input
+              key={mounted ? "browser" : "server"}
               type="datetime-local"
-              className={field}
-              defaultValue={params.get(k) ? params.get(k)!.slice(0, 16) : ""}
+              className={INPUT_CLASS}
+              defaultValue={mounted ? toLocalInput(filter[k] ?? null) : ""}
               onChange={(e) => setFilter(k, e.target.value ? new Date(e.target.value).toISOString() : "")}
             />
           </label>
         ))}
       </form>
-      {q.data ? <AuditTable rows={q.data.rows} /> : q.isLoading ? <p className="text-sm text-zinc-500">Loading…</p> : null}
+      <AuditTable rows={q.data?.rows} error={q.error} />
       <div className="flex gap-2 text-sm">
-        <button className="underline disabled:opacity-40" disabled={!before.length} onClick={() => setBefore(before.slice(0, -1))}>
-          Newer
-        </button>
-        <button
-          className="underline disabled:opacity-40"
-          disabled={!q.data?.nextBefore}
-          onClick={() => q.data?.nextBefore && setBefore([...before, q.data.nextBefore])}
-        >
-          Older
-        </button>
+        <Button size="sm" disabled={!before.length} onClick={() => setBefore(before.slice(0, -1))}>
+          ← Newer
+        </Button>
+        <Button size="sm" disabled={!q.data?.nextBefore} onClick={() => q.data?.nextBefore && setBefore([...before, q.data.nextBefore])}>
+          Older →
+        </Button>
       </div>
-    </main>
+    </div>
   );
 }

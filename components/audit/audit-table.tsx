@@ -1,4 +1,8 @@
+"use client";
 import { Badge, type Tone } from "@/components/ui/badge";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { Timestamp, useFormatTime } from "@/components/ui/time";
+import { parseTime } from "@/lib/format";
 import type { AuditRow } from "@/lib/schemas/audit";
 
 const TONE: Record<string, Tone> = {
@@ -11,57 +15,36 @@ const TONE: Record<string, Tone> = {
   unknown: "yellow",
 };
 
-function target(r: AuditRow): string {
-  if (r.targetPid !== null) return `pid ${r.targetPid}${r.targetBackendStart ? ` (started ${r.targetBackendStart})` : ""}`;
-  if (r.targetOid !== null) return `${r.targetName ?? "?"} (oid ${r.targetOid})`;
-  return r.targetName ?? "";
+function Target({ r }: { r: AuditRow }) {
+  const fmt = useFormatTime();
+  if (r.targetPid !== null) return <>{`pid ${r.targetPid}${r.targetBackendStart ? ` (started ${fmt(parseTime(r.targetBackendStart))})` : ""}`}</>;
+  if (r.targetOid !== null) return <>{`${r.targetName ?? "?"} (oid ${r.targetOid})`}</>;
+  return <>{r.targetName ?? ""}</>;
 }
 
-/** Every value is rendered as text: names and details may come from the monitored database. */
-export function AuditTable({ rows }: { rows: AuditRow[] }) {
-  if (!rows.length) return <p className="text-sm text-zinc-500">No audit rows match.</p>;
-  return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="audit-table">
-        <thead className="text-xs text-zinc-500">
-          <tr>
-            {["Time", "Row", "User", "Role", "Server / db", "Action", "Target", "Outcome", "Detail", "Client"].map((h) => (
-              <th key={h} className="px-2 py-1 font-medium">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-zinc-200 dark:divide-zinc-800">
-          {rows.map((r) => (
-            <tr key={r.id} className="align-top">
-              <td className="whitespace-nowrap px-2 py-1" title={r.at}>
-                {new Date(r.at).toLocaleString()}
-              </td>
-              <td className="px-2 py-1 text-zinc-500">
-                {r.kind}
-                {r.intentId ? ` ↩${r.intentId}` : ""}
-              </td>
-              <td className="px-2 py-1">{r.user ?? "—"}</td>
-              <td className="px-2 py-1">{r.role ?? ""}</td>
-              <td className="px-2 py-1">
-                {r.server ?? ""}
-                {r.database ? ` / ${r.database}` : ""}
-              </td>
-              <td className="px-2 py-1 font-mono text-xs">{r.action}</td>
-              <td className="px-2 py-1 font-mono text-xs">{target(r)}</td>
-              <td className="px-2 py-1">
-                {r.outcome ? <Badge tone={TONE[r.outcome] ?? "neutral"}>{r.outcome}</Badge> : <span className="text-zinc-500">intent</span>}
-                {r.sqlstate ? <span className="ml-1 font-mono text-xs">{r.sqlstate}</span> : null}
-              </td>
-              <td className="max-w-md px-2 py-1 text-xs" title={JSON.stringify(r.params)}>
-                {r.detail ?? ""}
-              </td>
-              <td className="px-2 py-1 font-mono text-xs">{r.client ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+const COLUMNS: Column<AuditRow>[] = [
+  { id: "at", header: "time", cell: (r) => <Timestamp at={r.at} /> },
+  { id: "kind", header: "row", className: "text-zinc-500", cell: (r) => `${r.kind}${r.intentId ? ` ↩${r.intentId}` : ""}` },
+  { id: "user", header: "user", cell: (r) => r.user ?? "—" },
+  { id: "role", header: "role", cell: (r) => r.role ?? "" },
+  { id: "where", header: "server / db", cell: (r) => `${r.server ?? ""}${r.database ? ` / ${r.database}` : ""}` },
+  { id: "action", header: "action", className: "font-mono", cell: (r) => r.action },
+  { id: "target", header: "target", className: "font-mono", cell: (r) => <Target r={r} /> },
+  {
+    id: "outcome",
+    header: "outcome",
+    cell: (r) => (
+      <>
+        {r.outcome ? <Badge tone={TONE[r.outcome] ?? "neutral"}>{r.outcome}</Badge> : <span className="text-zinc-500">intent</span>}
+        {r.sqlstate ? <span className="ml-1 font-mono">{r.sqlstate}</span> : null}
+      </>
+    ),
+  },
+  { id: "detail", header: "detail", className: "max-w-md", cell: (r) => <span title={JSON.stringify(r.params)}>{r.detail ?? ""}</span> },
+  { id: "client", header: "client", className: "font-mono", cell: (r) => r.client ?? "" },
+];
+
+/** Every value is rendered as text: names and details may come from the monitored database. Newest first, as the log is kept. */
+export function AuditTable({ rows, error }: { rows: AuditRow[] | undefined; error: unknown }) {
+  return <DataTable columns={COLUMNS} rows={rows} rowKey={(r) => r.id} error={error} empty="No audit rows match." testId="audit-table" maxHeight="70vh" />;
 }

@@ -2,12 +2,12 @@
 import { useState } from "react";
 import { useCan } from "@/components/shell/permissions";
 import { Button } from "@/components/ui/button";
-import { usePolled } from "@/lib/queries/use-polled";
+import { LABEL_OF, type QueuedCommand } from "@/lib/queries/jobs";
+import { useJobsGate } from "@/lib/queries/server-info";
 import { JOB_PERMISSION } from "@/lib/schemas/jobs";
-import { fetchServerInfo, LABEL_OF, serverInfoKey } from "./api";
 import { JobDialog, type JobPlan } from "./job-dialog";
 
-function ActionButton({ command, disabled, title, onClick }: { command: JobPlan["command"]; disabled: boolean; title?: string; onClick: () => void }) {
+function ActionButton({ command, disabled, title, onClick }: { command: QueuedCommand; disabled: boolean; title?: string; onClick: () => void }) {
   const allowed = useCan(JOB_PERMISSION[command]);
   if (!allowed) return null; // the route refuses it anyway; hidden rather than a button that fails
   return (
@@ -18,42 +18,36 @@ function ActionButton({ command, disabled, title, onClick }: { command: JobPlan[
 }
 
 /**
- * Whether jobs may run on this server (not through a pooler without a directUrl), from the same
- * query as the Server page. Unknown yet: enabled; the route refuses with the same reason anyway.
+ * The action bar over a selection of tables or indexes, and the confirm dialog it opens. Off while
+ * the server does not answer, and while jobs may not run here at all (a pooler without a
+ * directUrl: the reason and the fix are shown).
  */
-export function useJobsGate(server: string) {
-  const q = usePolled(serverInfoKey(server), () => fetchServerInfo(server), { intervalMs: 30_000 });
-  return q.data?.pooler.jobs ?? { ok: true, via: null, reason: null, fix: null };
-}
-
-/** The action bar over a selection of tables or indexes, and the confirm dialog it opens. */
 export function JobActions({
   server,
   db,
   commands,
   selected,
   onClear,
+  disabled,
 }: {
   server: string;
   db: string | undefined;
-  commands: JobPlan["command"][];
-  selected: { oid: number; name: string }[];
+  commands: QueuedCommand[];
+  selected: JobPlan["relations"];
   onClear: () => void;
+  /** why the buttons are off (the server did not answer the page's last poll) */
+  disabled?: string;
 }) {
   const [plan, setPlan] = useState<JobPlan | null>(null);
   const gate = useJobsGate(server);
+  const off = disabled ?? (gate.ok ? undefined : (gate.reason ?? "maintenance jobs cannot run here"));
   return (
     <div className="flex flex-col gap-1">
       <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="job-actions">
         <span className="text-zinc-500">{selected.length ? `${selected.length} selected:` : "Select rows to run maintenance:"}</span>
+        {disabled && <span className="text-xs text-red-700 dark:text-red-300">{disabled}</span>}
         {commands.map((c) => (
-          <ActionButton
-            key={c}
-            command={c}
-            disabled={selected.length === 0 || !gate.ok}
-            title={gate.ok ? undefined : (gate.reason ?? undefined)}
-            onClick={() => setPlan({ command: c, relations: selected })}
-          />
+          <ActionButton key={c} command={c} disabled={selected.length === 0 || !!off} title={off} onClick={() => setPlan({ command: c, relations: selected })} />
         ))}
         {selected.length > 0 && (
           <Button size="sm" variant="ghost" onClick={onClear}>

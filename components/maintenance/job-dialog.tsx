@@ -1,10 +1,9 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
+import { LABEL_OF, useQueueJobs } from "@/lib/queries/jobs";
 import { VACUUM_FULL_CONFIRMATION, type JobCommand } from "@/lib/schemas/jobs";
-import { LABEL_OF, queueJobs } from "./api";
 import { RelationUsersList } from "./relation-users";
 
 export interface JobPlan {
@@ -25,24 +24,21 @@ const box = "rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc
 
 /** Shows exactly what will run, with allow-listed options; VACUUM FULL adds the lock warning and a typed confirmation. */
 export function JobDialog({ server, db, plan, onClose }: { server: string; db: string | undefined; plan: JobPlan | null; onClose: () => void }) {
-  const qc = useQueryClient();
+  const m = useQueueJobs(server, db);
   const [verbose, setVerbose] = useState(false);
   const [skipLocked, setSkipLocked] = useState(false);
   const [indexCleanup, setIndexCleanup] = useState<"" | "auto" | "on" | "off">("");
   const [lockTimeoutMs, setLockTimeoutMs] = useState(3_000);
   const [typed, setTyped] = useState("");
-  const m = useMutation({
-    mutationFn: (p: JobPlan) => {
-      const options: Record<string, unknown> = {};
-      if (verbose) options.verbose = true;
-      if (skipLocked && !p.command.startsWith("reindex")) options.skipLocked = true;
-      if (indexCleanup && p.command.startsWith("vacuum") && p.command !== "vacuum_full") options.indexCleanup = indexCleanup;
-      const body: Record<string, unknown> = { relids: p.relations.map((r) => r.oid), lockTimeoutMs, options };
-      if (p.command === "vacuum_full") body.confirm = typed;
-      return queueJobs(server, db, p.command, body);
-    },
-    onSettled: () => qc.invalidateQueries({ queryKey: ["jobs", server] }),
-  });
+  const run = (p: JobPlan) => {
+    const options: Record<string, unknown> = {};
+    if (verbose) options.verbose = true;
+    if (skipLocked && !p.command.startsWith("reindex")) options.skipLocked = true;
+    if (indexCleanup && p.command.startsWith("vacuum") && p.command !== "vacuum_full") options.indexCleanup = indexCleanup;
+    const body: Record<string, unknown> = { relids: p.relations.map((r) => r.oid), lockTimeoutMs, options };
+    if (p.command === "vacuum_full") body.confirm = typed;
+    m.mutate({ command: p.command, body });
+  };
   const close = () => {
     setTyped("");
     m.reset();
@@ -98,7 +94,7 @@ export function JobDialog({ server, db, plan, onClose }: { server: string; db: s
       )}
       {m.isError && (
         <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-300">
-          {(m.error as Error).message}
+          {m.error.message}
         </p>
       )}
       {m.data && (
@@ -116,7 +112,7 @@ export function JobDialog({ server, db, plan, onClose }: { server: string; db: s
       <div className="flex justify-end gap-2">
         <Button onClick={close}>{m.data ? "Close" : "Back"}</Button>
         {!m.data && (
-          <Button variant={full ? "danger" : "primary"} disabled={!ready || m.isPending} onClick={() => m.mutate(plan)}>
+          <Button variant={full ? "danger" : "primary"} disabled={!ready || m.isPending} onClick={() => run(plan)}>
             {m.isPending ? "Queueing…" : `Run ${label}`}
           </Button>
         )}

@@ -1,54 +1,48 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
+import { DataTable, type Column } from "@/components/ui/data-table";
 import { formatDuration } from "@/lib/format";
-import { fetchRelationUsers } from "./api";
+import { useRelationUsers } from "@/lib/queries/jobs";
+import type { RelationUser } from "@/lib/schemas/jobs";
+
+const COLUMNS: Column<RelationUser>[] = [
+  { id: "pid", header: "pid", className: "font-mono", sortValue: (u) => u.pid, firstDir: "asc", cell: (u) => u.pid },
+  { id: "user", header: "user", sortValue: (u) => u.user, firstDir: "asc", cell: (u) => u.user },
+  {
+    id: "application",
+    header: "application",
+    sortValue: (u) => u.application,
+    firstDir: "asc",
+    cell: (u) => (
+      <>
+        {u.application} {u.console && <Badge>pgwarden</Badge>}
+      </>
+    ),
+  },
+  { id: "state", header: "state", sortValue: (u) => u.state, firstDir: "asc", cell: (u) => u.state },
+  { id: "xact", header: "in transaction for", align: "right", sortValue: (u) => u.xactAgeMs, cell: (u) => formatDuration(u.xactAgeMs) },
+  {
+    id: "locks",
+    header: "locks",
+    cell: (u) => (
+      <>
+        {u.modes.join(", ")} {!u.granted && <Badge tone="yellow">waiting</Badge>}
+      </>
+    ),
+  },
+  { id: "query", header: "query", className: "max-w-xs font-mono", cell: (u) => <span className="line-clamp-2 break-all" title={u.query ?? ""}>{u.query}</span> },
+];
 
 /** The sessions holding or awaiting a lock on the table now: what VACUUM FULL would wait for, then block. */
 export function RelationUsersList({ server, db, relid }: { server: string; db: string | undefined; relid: number }) {
-  const q = useQuery({ queryKey: ["relation-users", server, db ?? null, relid], queryFn: () => fetchRelationUsers(server, db, relid), refetchInterval: 3_000, retry: false });
-  if (q.isError) return <p className="mb-2 text-sm text-red-700 dark:text-red-300">Could not read who uses the table: {(q.error as Error).message}</p>;
-  if (!q.data) return <p className="mb-2 text-sm text-zinc-500">Reading who uses the table…</p>;
-  const { relation, users } = q.data;
+  const q = useRelationUsers(server, db, relid);
+  const d = q.data;
   return (
-    <div className="mb-2 text-sm" data-testid="relation-users">
+    <div className="mb-2 flex flex-col gap-1 text-sm" data-testid="relation-users">
       <p className="font-medium">
-        Sessions using <span className="font-mono">{relation ?? `OID ${relid} (gone)`}</span> now: {users.length}
+        Sessions using <span className="font-mono">{d ? (d.relation ?? `OID ${relid} (gone)`) : `OID ${relid}`}</span> now{d ? `: ${d.users.length}` : ""}
       </p>
-      {users.length > 0 && (
-        <table className="w-full text-left text-xs">
-          <thead className="text-zinc-500">
-            <tr>
-              <th className="pr-2">pid</th>
-              <th className="pr-2">user</th>
-              <th className="pr-2">application</th>
-              <th className="pr-2">state</th>
-              <th className="pr-2">in transaction for</th>
-              <th className="pr-2">locks</th>
-              <th>query</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.pid} className="border-t border-zinc-100 align-top dark:border-zinc-800" data-pid={u.pid}>
-                <td className="pr-2 font-mono">{u.pid}</td>
-                <td className="pr-2">{u.user}</td>
-                <td className="pr-2">
-                  {u.application} {u.console && <Badge>pgwarden</Badge>}
-                </td>
-                <td className="pr-2">{u.state}</td>
-                <td className="pr-2">{formatDuration(u.xactAgeMs)}</td>
-                <td className="pr-2">
-                  {u.modes.join(", ")} {!u.granted && <Badge tone="yellow">waiting</Badge>}
-                </td>
-                <td className="max-w-xs truncate font-mono" title={u.query ?? ""}>
-                  {u.query}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable columns={COLUMNS} rows={d?.users} rowKey={(u) => u.pid} rowAttrs={(u) => ({ "data-pid": u.pid })} error={q.error} empty="No session uses it." initialSort={{ key: "xact", dir: "desc" }} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useCallback, useMemo, useState } from "react";
+import { qualifiedName } from "@/lib/names";
 
 type Row = { oid: number; schema: string; name: string };
 
@@ -29,7 +30,7 @@ export function useSelection(pageRows: Row[] = []) {
   }, []);
   const clear = useCallback(() => setPicked(new Map()), []);
   const selected = useMemo(() => [...picked].map(([oid, name]) => ({ oid, name })), [picked]);
-  const page = pageRows.map((r) => ({ oid: r.oid, name: `${r.schema}.${r.name}` }));
+  const page = pageRows.map((r) => ({ oid: r.oid, name: qualifiedName(r.schema, r.name) }));
   return {
     has: (oid: number) => picked.has(oid),
     toggle,

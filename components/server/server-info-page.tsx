@@ -1,28 +1,21 @@
 "use client";
 import { Badge } from "@/components/ui/badge";
-import { Freshness } from "@/components/ui/freshness";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { usePolled } from "@/lib/queries/use-polled";
-import { ServerInfoResponse } from "@/lib/schemas/server-info";
+import { PageHeader } from "@/components/ui/freshness";
+import { useServerInfo } from "@/lib/queries/server-info";
+import { useUrlState } from "@/lib/queries/url-state";
+import { DatabaseQuery } from "@/lib/schemas/servers";
 import { CapabilityRow } from "./capability-row";
 import { PoolerFacts } from "./pooler-facts";
 
 /** Version, primary/standby, extensions, and what the console's role may do — with the GRANT for each gap. */
 export function ServerInfoPage({ server }: { server: string }) {
-  const q = usePolled(
-    ["server-info", server],
-    () => fetchJson(`/api/servers/${encodeURIComponent(server)}/server-info`, ServerInfoResponse),
-    // Privileges change rarely; no need to ask every 2 s.
-    { intervalMs: 30_000 },
-  );
+  useUrlState(DatabaseQuery); // only db= belongs here (the header keeps it for the next page)
+  const q = useServerInfo(server);
   const info = q.data;
   const missing = info?.capabilities.filter((c) => !c.ok).length ?? 0;
   return (
     <section className="flex flex-col gap-4" data-testid="server-info">
-      <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-lg font-semibold">Server</h1>
-        <Freshness updatedAt={q.dataUpdatedAt || undefined} error={q.error} paused={q.paused} onTogglePause={() => q.setPaused(!q.paused)} />
-      </div>
+      <PageHeader title="Server" poll={q} />
       {info ? (
         <>
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">

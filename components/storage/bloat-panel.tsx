@@ -1,17 +1,18 @@
 "use client";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { exactBloatKey, fetchExactBloat, queueExactBloat } from "@/components/maintenance/api";
-import { useJobsGate } from "@/components/maintenance/job-actions";
-import { useCan } from "@/components/shell/permissions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { Section } from "@/components/ui/section";
+import { Timestamp } from "@/components/ui/time";
+import { useCan } from "@/components/shell/permissions";
 import { formatBytes, formatDuration } from "@/lib/format";
-import { usePolled } from "@/lib/queries/use-polled";
+import { qualifiedName } from "@/lib/names";
+import { useExactBloat, useQueueExactBloat } from "@/lib/queries/jobs";
+import { useJobsGate } from "@/lib/queries/server-info";
+import { BLOAT_PAGE, useBloat } from "@/lib/queries/storage";
 import type { ExactBloatJobsResponse } from "@/lib/schemas/jobs";
-import { BloatResponse, type BloatRow } from "@/lib/schemas/storage";
-import { Pager, Section, tableClass } from "./controls";
-import { fetchStorage } from "./queries";
+import type { BloatRow } from "@/lib/schemas/storage";
 
 const STATS_NOTE = {
   ok: null,
@@ -30,10 +31,10 @@ type ExactOf = ExactBloatJobsResponse["relations"][number];
  * The latest exact figures (pgstattuple, run as a queued job by an operator or admin) and a read
  * queued or running now, with its elapsed time and the size it reads.
  */
-function Exact({ server, db, row, exact, onQueued }: { server: string; db?: string; row: BloatRow; exact: ExactOf | undefined; onQueued: () => void }) {
+function Exact({ server, db, row, exact }: { server: string; db?: string; row: BloatRow; exact: ExactOf | undefined }) {
   const canQueue = useCan("bloat_exact");
   const gate = useJobsGate(server); // jobs never run through a pooler without a directUrl
-  const queue = useMutation({ mutationFn: () => queueExactBloat(server, db, row.oid), onSettled: onQueued });
+  const queue = useQueueExactBloat(server, db);
   const latest = exact?.latest;
   const pending = exact?.pending;
   const result = latest?.result;
@@ -57,7 +58,7 @@ function Exact({ server, db, row, exact, onQueued }: { server: string; db?: stri
         <Button
           size="sm"
           disabled={queue.isPending || !gate.ok}
-          onClick={() => queue.mutate()}
+          onClick={() => queue.mutate(row.oid)}
           title={
             gate.ok
               ? `pgstattuple reads the WHOLE ${row.kind} (${formatBytes(row.actualBytes)}) from disk: I/O and time grow with its size. It runs as a maintenance job.`
@@ -67,32 +68,63 @@ function Exact({ server, db, row, exact, onQueued }: { server: string; db?: stri
           {result ? "read again" : "exact (reads it all)"}
         </Button>
       ) : null}
-      {queue.isError && <span className="text-red-700 dark:text-red-300">{(queue.error as Error).message}</span>}
+      {queue.isError && <span className="text-red-700 dark:text-red-300">{queue.error.message}</span>}
     </span>
   );
 }
 
-/** Estimated bloat (from statistics, no table read), worst first; exact figures on demand. */
 export function BloatPanel({ server, db, kind }: { server: string; db?: string; kind: "table" | "index" }) {
   const [offset, setOffset] = useState(0);
-  const limit = 20;
-  const q = usePolled(["storage-bloat", server, db, kind, offset], () => fetchStorage(server, "bloat", { db, kind, offset, limit }, BloatResponse), {
-    intervalMs: 60_000,
-  });
+  const q = useBloat(server, db, kind, offset);
   const data = q.data;
-  const qc = useQueryClient();
-  const oids = data?.pgstattupleAvailable ? data.rows.map((r) => r.oid) : [];
-  const exactKey = exactBloatKey(server, db, oids);
-  const exact = useQuery({
-    queryKey: exactKey,
-    queryFn: () => fetchExactBloat(server, db, oids),
-    enabled: oids.length > 0,
-    // Polled only while a read is queued or running.
-    refetchInterval: (query) => (query.state.data?.relations.some((r) => r.pending) ? 2_000 : false),
-    placeholderData: (prev) => prev,
-    retry: false,
-  });
+  const exact = useExactBloat(server, db, data?.pgstattupleAvailable ? data.rows.map((r) => r.oid) : []);
   const exactOf = new Map(exact.data?.relations.map((r) => [r.oid, r]) ?? []);
+  const columns: Column<BloatRow>[] = [
+    {
+      id: "name",
+      header: kind === "table" ? "table" : "index (table)",
+      className: "font-mono",
+      cell: (r) => (
+        <>
+          {qualifiedName(r.schema, r.name)}
+          {kind === "index" && <span className="text-zinc-500"> ({qualifiedName(r.schema, r.table)})</span>}
+        </>
+      ),
+    },
+    { id: "size", header: "size", align: "right", cell: (r) => formatBytes(r.actualBytes) },
+    {
+      id: "bloat",
+      header: "est. bloat",
+      align: "right",
+      cell: (r) =>
+        r.statistics === "hidden" || r.statistics === "missing" ? (
+          <span className="text-zinc-500" title="widths unknown without statistics: no estimate">
+            unknown
+          </span>
+        ) : (
+          <>
+            ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
+          </>
+        ),
+    },
+    {
+      id: "statistics",
+      header: "statistics",
+      cell: (r) => {
+        const note = STATS_NOTE[r.statistics];
+        return note ? (
+          <Badge tone={note.tone} title={note.title}>
+            {note.text}
+          </Badge>
+        ) : (
+          <span className="text-zinc-500">ok</span>
+        );
+      },
+    },
+    ...(data?.pgstattupleAvailable
+      ? [{ id: "exact", header: "exact (pgstattuple)", cell: (r: BloatRow) => (kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} exact={exactOf.get(r.oid)} /> }]
+      : []),
+  ];
   return (
     <Section
       title={
@@ -100,54 +132,27 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
           {kind === "table" ? "Table" : "B-tree index"} bloat <Badge tone="blue">estimate</Badge>
         </span>
       }
-      right={data && <Pager total={data.total} limit={limit} offset={offset} onPage={setOffset} />}
     >
       <p className="text-xs text-zinc-500">
         Estimated from planner statistics (row counts, average widths, fillfactor): no table is read. Recomputed at most once a minute
-        {data ? ` (last: ${new Date(data.computedAt).toLocaleTimeString()})` : ""}.{" "}
-        {data && !data.pgstattupleAvailable && "Exact figures need the pgstattuple extension: CREATE EXTENSION pgstattuple;"}
-        {q.error ? ` Could not load: ${(q.error as Error).message}` : ""}
+        {data && (
+          <>
+            {" "}
+            (last: <Timestamp at={data.computedAt} />)
+          </>
+        )}
+        . {data && !data.pgstattupleAvailable && "Exact figures need the pgstattuple extension: CREATE EXTENSION pgstattuple;"}
       </p>
-      <div className="overflow-x-auto">
-        <table className={tableClass}>
-          <thead className="text-left text-zinc-600 dark:text-zinc-400">
-            <tr>
-              <th className="px-2 py-1 font-medium">{kind === "table" ? "table" : "index (table)"}</th>
-              <th className="px-2 py-1 text-right font-medium">size</th>
-              <th className="px-2 py-1 text-right font-medium">est. bloat</th>
-              <th className="px-2 py-1 font-medium">statistics</th>
-              {data?.pgstattupleAvailable && <th className="px-2 py-1 font-medium">exact (pgstattuple)</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {data?.rows.map((r) => {
-              const note = STATS_NOTE[r.statistics];
-              return (
-                <tr key={r.oid} data-testid="bloat-row" data-relation={`${r.schema}.${r.name}`}>
-                  <td className="font-mono">
-                    {r.schema}.{r.name}
-                    {kind === "index" && <span className="text-zinc-500"> ({r.table})</span>}
-                  </td>
-                  <td className="text-right">{formatBytes(r.actualBytes)}</td>
-                  <td className="text-right">
-                    {r.statistics === "hidden" || r.statistics === "missing" ? (
-                      <span className="text-zinc-500" title="widths unknown without statistics: no estimate">unknown</span>
-                    ) : (
-                      <>
-                        ~{formatBytes(r.bloatBytes)} <Badge tone={r.bloatPct > 50 ? "red" : r.bloatPct > 25 ? "yellow" : "neutral"}>{r.bloatPct.toFixed(0)} %</Badge>
-                      </>
-                    )}
-                  </td>
-                  <td>{note ? <Badge tone={note.tone} title={note.title}>{note.text}</Badge> : <span className="text-zinc-500">ok</span>}</td>
-                  {data.pgstattupleAvailable && (
-                    <td>{(kind === "table" || r.kind === "index") && <Exact server={server} db={db} row={r} exact={exactOf.get(r.oid)} onQueued={() => void qc.invalidateQueries({ queryKey: exactKey })} />}</td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        columns={columns}
+        rows={data?.rows}
+        rowKey={(r) => r.oid}
+        rowAttrs={(r) => ({ "data-testid": "bloat-row", "data-relation": `${r.schema}.${r.name}` })}
+        error={q.error}
+        empty="No estimate: no table with statistics."
+        paging={data && { total: data.total, limit: BLOAT_PAGE, offset, onPage: setOffset }}
+        testId={`bloat-${kind}`}
+      />
     </Section>
   );
 }

@@ -1,9 +1,11 @@
 "use client";
 import { Badge } from "@/components/ui/badge";
+import { Section } from "@/components/ui/section";
 import { SqlText } from "@/components/ui/sql-text";
+import { Timestamp } from "@/components/ui/time";
 import { formatBytes } from "@/lib/format";
+import { qualifiedName } from "@/lib/names";
 import type { IndexFinding, IndexFindings } from "@/lib/schemas/storage";
-import { Section } from "./controls";
 
 const KINDS: { kind: IndexFinding["kind"]; title: string; tone: "red" | "yellow" | "neutral" }[] = [
   { kind: "invalid", title: "Invalid indexes", tone: "red" },
@@ -16,7 +18,7 @@ export function IndexFindingsPanel({ f }: { f: IndexFindings }) {
   return (
     <Section title="Findings">
       <p className="text-xs text-zinc-500">
-        {f.note} Statistics window starts {f.statsSince ? new Date(f.statsSince).toLocaleString() : "—"} (
+        {f.note} Statistics window starts <Timestamp at={f.statsSince} /> (
         {f.statsSinceSource === "stats_reset" ? "statistics reset" : "server start"}).
       </p>
       {KINDS.map(({ kind, title, tone }) => {
@@ -34,10 +36,8 @@ export function IndexFindingsPanel({ f }: { f: IndexFindings }) {
                 {list.map((x) => (
                   <li key={`${kind}-${x.oid}`} className="rounded border border-zinc-100 p-2 dark:border-zinc-800">
                     <div className="flex flex-wrap items-center gap-2">
-                      <span className="font-mono">
-                        {x.schema}.{x.name}
-                      </span>
-                      <span className="text-zinc-500">on {x.table}</span>
+                      <span className="font-mono">{qualifiedName(x.schema, x.name)}</span>
+                      <span className="text-zinc-500">on {qualifiedName(x.schema, x.table)}</span>
                       <span>{formatBytes(x.sizeBytes)}</span>
                     </div>
                     <p className="text-zinc-600 dark:text-zinc-400">{x.reason}</p>

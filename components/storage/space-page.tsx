@@ -1,38 +1,59 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { Freshness } from "@/components/ui/freshness";
+import { ChartFrame } from "@/components/ui/chart-frame";
+import { DataTable, type Column } from "@/components/ui/data-table";
+import { PageHeader } from "@/components/ui/freshness";
+import { Section } from "@/components/ui/section";
+import { Timestamp } from "@/components/ui/time";
 import { formatBytes, formatNumber } from "@/lib/format";
+import { qualifiedName, quoteIdent } from "@/lib/names";
+import { useSpace } from "@/lib/queries/storage";
+import { useUrlState } from "@/lib/queries/url-state";
+import { SpaceQuery, type RelationLockInfo, type SpaceResponse } from "@/lib/schemas/storage";
 import { LockMarker } from "./lock-marker";
-import { usePolled } from "@/lib/queries/use-polled";
-import { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
-import { Section, tableClass } from "./controls";
-import { fetchStorage, useUrlQuery } from "./queries";
 
-const KEYS = ["db", "top"] as const;
+type Sizes = { totalBytes: number; heapBytes: number; indexBytes: number; toastBytes: number };
 
-function SizeParts({ heap, index, toast }: { heap: number; index: number; toast: number }) {
-  return (
-    <>
-      <td className="text-right">{formatBytes(heap)}</td>
-      <td className="text-right">{formatBytes(index)}</td>
-      <td className="text-right">{formatBytes(toast)}</td>
-    </>
-  );
+/** total, heap, indexes and TOAST: the same four columns for tables and schemas, each sortable. */
+function sizeColumns<T extends Sizes>(): Column<T>[] {
+  return [
+    { id: "total", header: "total", align: "right", className: "font-medium", sortValue: (r) => r.totalBytes, cell: (r) => (
+        <>
+          {formatBytes(r.totalBytes)}
+          {"lock" in r && <LockMarker lock={r.lock as RelationLockInfo | null} />}
+        </>
+      ),
+    },
+    { id: "heap", header: "heap", align: "right", sortValue: (r) => r.heapBytes, cell: (r) => formatBytes(r.heapBytes) },
+    { id: "indexes", header: "indexes", align: "right", sortValue: (r) => r.indexBytes, cell: (r) => formatBytes(r.indexBytes) },
+    { id: "toast", header: "TOAST", align: "right", sortValue: (r) => r.toastBytes, cell: (r) => formatBytes(r.toastBytes) },
+  ];
 }
 
+type TableSize = SpaceResponse["topTables"][number];
+type SchemaSize = SpaceResponse["schemas"][number];
+
+const TABLE_COLUMNS: Column<TableSize>[] = [
+  { id: "name", header: "table", className: "font-mono", firstDir: "asc", sortValue: (t) => qualifiedName(t.schema, t.name), cell: (t) => qualifiedName(t.schema, t.name) },
+  ...sizeColumns<TableSize>(),
+];
+
+const SCHEMA_COLUMNS: Column<SchemaSize>[] = [
+  { id: "schema", header: "schema", className: "font-mono", firstDir: "asc", sortValue: (s) => s.schema, cell: (s) => quoteIdent(s.schema) },
+  { id: "tables", header: "tables", align: "right", sortValue: (s) => s.tables, cell: (s) => formatNumber(s.tables) },
+  ...sizeColumns<SchemaSize>(),
+];
+
 export function SpacePage({ server }: { server: string }) {
-  const { query } = useUrlQuery(SpaceQuery, KEYS);
-  const q = usePolled(["storage-space", server, query], () => fetchStorage(server, "space", query, SpaceResponse), { intervalMs: 30_000 });
+  const { query } = useUrlState(SpaceQuery);
+  const q = useSpace(server, query);
   const data = q.data;
   const chart = data?.databases.map((d) => ({ name: d.name, bytes: d.sizeBytes ?? 0 })) ?? [];
   return (
     <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-lg font-semibold">Space</h1>
-        <Freshness updatedAt={q.dataUpdatedAt || undefined} error={q.error} paused={q.paused} onTogglePause={() => q.setPaused(!q.paused)} />
-      </div>
+      <PageHeader title="Space" poll={q} />
       <Section title="Databases on this server">
-        <div className="h-64 w-full" data-testid="database-size-chart">
+        <ChartFrame title="Size per database" unit="bytes (binary units)" empty={chart.length === 0} emptyText={data ? "No database the console may connect to." : "Loading…"} testId="database-size-chart">
           <ResponsiveContainer width="100%" height="100%">
             <BarChart data={chart} margin={{ left: 24, right: 8, top: 8, bottom: 8 }}>
               <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
@@ -42,59 +63,18 @@ export function SpacePage({ server }: { server: string }) {
               <Bar dataKey="bytes" name="size" fill="#3b82f6" isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
-        </div>
+        </ChartFrame>
       </Section>
       <Section title={`Largest tables${query.db ? ` in ${query.db}` : ""}`}>
-        {data && <p className="text-xs text-zinc-500">Sizes computed {new Date(data.sizesAt).toLocaleTimeString()} (refreshed at most once a minute).</p>}
-        <table className={tableClass}>
-          <thead className="text-zinc-600 dark:text-zinc-400">
-            <tr className="[&_th]:px-2 [&_th]:py-1 [&_th]:font-medium">
-              <th className="text-left">table</th>
-              <th className="text-right">total</th>
-              <th className="text-right">heap</th>
-              <th className="text-right">indexes</th>
-              <th className="text-right">TOAST</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.topTables.map((t) => (
-              <tr key={t.oid}>
-                <td className="font-mono">
-                  {t.schema}.{t.name}
-                </td>
-                <td className="text-right font-medium">
-                  {formatBytes(t.totalBytes)}
-                  <LockMarker lock={t.lock} />
-                </td>
-                <SizeParts heap={t.heapBytes} index={t.indexBytes} toast={t.toastBytes} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {data && (
+          <p className="text-xs text-zinc-500">
+            Sizes computed <Timestamp at={data.sizesAt} /> (refreshed at most once a minute).
+          </p>
+        )}
+        <DataTable columns={TABLE_COLUMNS} rows={data?.topTables} rowKey={(t) => t.oid} error={q.error} empty="No tables." initialSort={{ key: "total", dir: "desc" }} testId="space-tables" />
       </Section>
       <Section title="Per schema">
-        <table className={tableClass}>
-          <thead className="text-zinc-600 dark:text-zinc-400">
-            <tr className="[&_th]:px-2 [&_th]:py-1 [&_th]:font-medium">
-              <th className="text-left">schema</th>
-              <th className="text-right">tables</th>
-              <th className="text-right">total</th>
-              <th className="text-right">heap</th>
-              <th className="text-right">indexes</th>
-              <th className="text-right">TOAST</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data?.schemas.map((s) => (
-              <tr key={s.schema}>
-                <td className="font-mono">{s.schema}</td>
-                <td className="text-right">{formatNumber(s.tables)}</td>
-                <td className="text-right font-medium">{formatBytes(s.totalBytes)}</td>
-                <SizeParts heap={s.heapBytes} index={s.indexBytes} toast={s.toastBytes} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable columns={SCHEMA_COLUMNS} rows={data?.schemas} rowKey={(s) => s.schema} error={q.error} empty="No schemas with tables." initialSort={{ key: "total", dir: "desc" }} testId="space-schemas" />
       </Section>
     </div>
   );

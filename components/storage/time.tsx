@@ -1,21 +1,18 @@
 "use client";
-import { formatAgo } from "@/lib/format";
-
-/** Relative time with the absolute time on hover; "never" when PostgreSQL has no record. */
-export function TimeAgo({ iso, now }: { iso: string | null; now: number }) {
-  if (!iso) return <span className="text-zinc-400">never</span>;
-  const at = Date.parse(iso);
-  return <time dateTime={iso} title={new Date(at).toLocaleString()}>{formatAgo(at, now)}</time>;
-}
+import { TimeAgo } from "@/components/ui/time";
+import { parseTime } from "@/lib/format";
 
 /** The later of a manual and an automatic run, saying which it was. */
-export function LastRun({ manual, auto, now }: { manual: string | null; auto: string | null; now: number }) {
-  const m = manual ? Date.parse(manual) : -1;
-  const a = auto ? Date.parse(auto) : -1;
+export function LastRun({ manual, auto }: { manual: string | null; auto: string | null }) {
+  const m = parseTime(manual) ?? -1;
+  const a = parseTime(auto) ?? -1;
   if (m < 0 && a < 0) return <span className="text-zinc-400">never</span>;
   return (
-    <span>
-      <TimeAgo iso={m >= a ? manual : auto} now={now} /> <span className="text-zinc-400">{m >= a ? "manual" : "auto"}</span>
+    <span className="whitespace-nowrap">
+      <TimeAgo at={m >= a ? manual : auto} /> <span className="text-zinc-400">{m >= a ? "manual" : "auto"}</span>
     </span>
   );
 }
+
+/** The latest of two run times, for sorting by "last vacuum / analyze". */
+export const lastOf = (manual: string | null, auto: string | null) => Math.max(parseTime(manual) ?? -1, parseTime(auto) ?? -1);

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
-import { checkStateChange } from "@/lib/auth/csrf";
+import { checkStateChange, isFormPost } from "@/lib/auth/csrf";
 import { authorize, requireUser, type SessionUser } from "@/lib/auth/guard";
 import { visibleRole, type Permission, type Role } from "@/lib/auth/permissions";
 import { findServer } from "@/lib/config/servers";
@@ -24,10 +24,10 @@ interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R 
   response: R;
 }
 
-type PublicSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> = Omit<
-  Spec<P, Q, B, R>,
-  "permission"
->;
+type PublicSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> = Omit<Spec<P, Q, B, R>, "permission"> & {
+  /** also accept an HTML form post (urlencoded) as the body: the sign-in form, so it works without JavaScript */
+  form?: boolean;
+};
 
 interface BaseInput<P, Q, B> {
   params: P;
@@ -66,7 +66,7 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const tooLarge = () => new ApiError(413, "body_too_large", `The request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
 
-async function readJsonBody(request: Request): Promise<unknown> {
+async function readBody(request: Request, form: boolean): Promise<unknown> {
   // The declared length first (nothing read), then the bytes actually streamed (a client may omit
   // Content-Length or send chunked).
   const declared = Number(request.headers.get("content-length"));
@@ -87,7 +87,10 @@ async function readJsonBody(request: Request): Promise<unknown> {
     }
   }
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks)));
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    // The sign-in form posts urlencoded fields, so it works without JavaScript.
+    if (form && isFormPost(request)) return Object.fromEntries(new URLSearchParams(text));
+    return JSON.parse(text);
   } catch {
     throw new ApiError(400, "invalid_json", "The body is not valid JSON (UTF-8).");
   }
@@ -128,7 +131,7 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
     const responseHeaders = new Headers();
     try {
       const isRead = request.method === "GET" || request.method === "HEAD";
-      if (!isRead) checkStateChange(request);
+      if (!isRead) checkStateChange(request, { form: spec.form });
       const client = clientAddress(request);
       const user = spec.permission ? await requireUser(request) : undefined;
       const rawParams = ctx?.params ? await ctx.params : {};
@@ -151,7 +154,7 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
       const query = spec.query ? spec.query.parse(rawQuery) : undefined;
       let body: unknown;
       if (spec.body) {
-        const raw = await readJsonBody(request);
+        const raw = await readBody(request, spec.form === true);
         rejectNul(raw, "body");
         body = spec.body.parse(raw);
       }

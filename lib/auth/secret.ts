@@ -23,7 +23,12 @@ const SAMPLE_SECRETS = new Set([
 export const MIN_SECRET_LENGTH = 32;
 
 export function isProduction(): boolean {
-  return process.env.NODE_ENV === "production" && process.env.PGWARDEN_DEMO !== "1";
+  return process.env.NODE_ENV === "production" && !isDemo();
+}
+
+/** `npm run demo` (lib/cli/demo.ts): a local console with a throw-away store and secret. */
+export function isDemo(): boolean {
+  return process.env.PGWARDEN_DEMO === "1";
 }
 
 /** Why a secret is unacceptable, or undefined when it is fine. */

@@ -3,6 +3,7 @@
 // Ctrl-C stops everything; no postgres is left behind.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import readline from "node:readline";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -15,6 +16,36 @@ import { prepareDemoStore } from "./demo-store";
 const WEB_PORT = Number(process.env.PORT || 3000);
 const HOME = path.resolve(".pgwarden");
 
+const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+
+/** `next build` with its output kept back (route table, telemetry notice) unless it fails. */
+function build(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out: Buffer[] = [];
+    const child = spawn(process.execPath, [NEXT_BIN, "build"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => out.push(d));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) return resolve();
+      process.stderr.write(Buffer.concat(out));
+      reject(new Error(`next build failed (exit ${code})`));
+    });
+  });
+}
+
+/** Resolves once the console answers its health check (so "running" is never printed early). */
+async function waitUntilAnswering(port: number, web: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (web.exitCode !== null) throw new Error(`the console exited (${web.exitCode}) before it answered`);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the console did not answer within 90 s");
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createServer().once("error", () => resolve(false));
@@ -26,6 +57,15 @@ async function main() {
   if (!(await portIsFree(WEB_PORT))) {
     console.error(`pgwarden demo: port ${WEB_PORT} is in use. Stop what uses it, or run PORT=3100 npm run demo.`);
     process.exit(1);
+  }
+  // --dev serves with `next dev` (for working on the console itself); the default is the production build.
+  const dev = process.argv.includes("--dev");
+  if (!dev) {
+    console.log("pgwarden demo: building the console (next build, about a minute) …");
+    await build().catch((err: Error) => {
+      console.error(`pgwarden demo: ${err.message}`);
+      process.exit(1);
+    });
   }
   fs.mkdirSync(HOME, { recursive: true });
   const dataDir = path.join(HOME, "demo-pg");
@@ -59,16 +99,22 @@ async function main() {
     fs.writeFileSync(serversFile, JSON.stringify([{ id: "demo", name: "demo (PostgreSQL 18, embedded)", url: consoleUrl }], null, 2), { mode: 0o600 });
 
     workload = startWorkload(appUrl);
-    const nextBin = path.resolve("node_modules/next/dist/bin/next");
-    // --dev serves with `next dev` (for working on the console itself); the default is the production build.
-    const dev = process.argv.includes("--dev");
-    web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(WEB_PORT)], {
-      stdio: ["ignore", "inherit", "inherit"],
+    web = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(WEB_PORT)], {
+      stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, ...store.env, PGWARDEN_SERVERS: serversFile, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: dev ? "development" : "production" },
     });
+    // Next's banner (its "Local" and "Network" URLs among it) is dropped: the demo prints the one
+    // address to use once the console answers. What the console logs after that goes through.
+    let ready = false;
+    readline.createInterface({ input: web.stdout! }).on("line", (line) => {
+      if (!ready) ready = /Ready in/.test(line);
+      else if (!/^\s*[▲✓]/.test(line)) console.log(line); // Next's own progress lines, after the banner too
+    });
     web.on("exit", (code) => void stop(code ?? 1));
+    console.log("pgwarden demo: starting the console …");
+    await waitUntilAnswering(WEB_PORT, web);
     console.log(`
-pgwarden demo is running: http://localhost:${WEB_PORT}
+pgwarden demo is running at http://localhost:${WEB_PORT} (http://127.0.0.1:${WEB_PORT} works too)
   sign in as:  ${store.user}  /  ${store.password}
   database:    ${DEMO_DATABASE} on 127.0.0.1:${cluster.port} (console role "${DEMO_CONSOLE_ROLE}", app role "${DEMO_APP_ROLE}")
   workload:    short queries, a runaway report every 3 min, an idle-in-transaction worker, a lock chain

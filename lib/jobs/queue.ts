@@ -6,7 +6,8 @@ import { resolveDatabase } from "@/lib/pg/databases";
 import { jobEndpoint, JobsRefused } from "@/lib/pg/job-connection";
 import { relationsByOid } from "@/lib/pg/relation-users";
 import { read } from "@/lib/pg/run";
-import { maintenanceStatement, MaintenanceRefusal, qualified } from "@/lib/pg/storage/maintenance-sql";
+import { qualifiedName } from "@/lib/names";
+import { maintenanceStatement, MaintenanceRefusal } from "@/lib/pg/storage/maintenance-sql";
 import type { CreateJobsResponse, ExactBloatJobRequest, JobsRequest } from "@/lib/schemas/jobs";
 import { MaintenanceRequest } from "@/lib/schemas/maintenance";
 import { auditIntent, auditOutcome } from "@/lib/store/audit";
@@ -60,7 +61,8 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
   const refuse = found.standby && req.command !== "bloat_exact";
   const jobs = [];
   for (const { rel, request, statement } of plans) {
-    const name = qualified(rel);
+    // Shown in the jobs list and the audit log as every page shows names (quote_ident's form).
+    const name = qualifiedName(rel.schema, rel.name);
     const intentId = await auditIntent({
       ...who,
       server,

@@ -67,7 +67,9 @@ export function isConnectionError(err: unknown): boolean {
   // "timeout exceeded when trying to connect" is pg-pool waiting for a free slot of its own: busy,
   // not unreachable (issue 8: 87 requests of a burst reported a healthy server as unreachable).
   if (/timeout exceeded when trying to connect/i.test(m)) return false;
-  return /Connection terminated|timeout expired|Query read timeout|connection (is )?closed/i.test(m);
+  // "... is not queryable": pg's answer on a client whose connection already failed (a shutdown
+  // FATAL that reached it between two queries).
+  return /Connection terminated|timeout expired|Query read timeout|connection (is )?closed|is not queryable/i.test(m);
 }
 
 /** What is known about the console's connection when an error is mapped (53300 needs it). */

@@ -3,7 +3,7 @@ import { escapeIdentifier } from "pg";
 import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow, type IndexSort, type IndexesQuery, type IndexesResponse } from "@/lib/schemas/storage";
 import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { lockInfo } from "./locks";
+import { lockInfo } from "./relation-locks";
 import { read } from "./run";
 import { currentSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";

@@ -1,4 +1,5 @@
 import "server-only";
+import { qualifiedName } from "@/lib/names";
 import type { RelationUser } from "@/lib/schemas/jobs";
 import { CONSOLE_APPLICATION_NAME } from "./pools";
 import { redactQueries } from "./query-text";
@@ -75,7 +76,7 @@ const RELATION_USERS = /* sql */ `
 /** The relation's name (null when gone) and the sessions locking it or waiting to. */
 export async function relationUsers(db: Queryable, relid: number): Promise<{ relation: string | null; users: RelationUser[] }> {
   const name = await db.query(
-    /* sql */ `SELECT n.nspname || '.' || c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1`,
+    /* sql */ `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1`,
     [relid],
   );
   const { rows } = await db.query(RELATION_USERS, [relid, CONSOLE_APPLICATION_NAME]);
@@ -91,5 +92,6 @@ export async function relationUsers(db: Queryable, relid: number): Promise<{ rel
     granted: r.granted,
     console: r.console === true,
   }));
-  return { relation: name.rows[0]?.name ?? null, users: await redactQueries(users) };
+  const rel = name.rows[0] as { schema: string; name: string } | undefined;
+  return { relation: rel ? qualifiedName(rel.schema, rel.name) : null, users: await redactQueries(users) };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "@/lib/config/env";
 import { coalesce, coalesceStale } from "./coalesce";
-import { exclusiveLocks, type RelationLock } from "./locks";
+import { exclusiveLocks, type RelationLock } from "./relation-locks";
 import type { Target } from "./pools";
 import { backgroundRead, read } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
@@ -16,7 +16,7 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/siz
 // job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B for a minute.
 //
 // Lock-aware: pg_relation_size and pg_get_indexdef take ACCESS SHARE, which waits behind a
-// granted or queued ACCESS EXCLUSIVE (lib/pg/locks.ts). Such relations are sized from relpages ×
+// granted or queued ACCESS EXCLUSIVE (lib/pg/relation-locks.ts). Such relations are sized from relpages ×
 // block_size (as of their last VACUUM/ANALYZE) and carry the lock, so one ALTER TABLE never
 // takes the whole database's storage pages down. A lock taken between the check and the sizing
 // fails the statement on lock_timeout: it is then run again with the new lock known.

@@ -2,7 +2,7 @@ import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
 import { invalidate } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { lockInfo } from "./locks";
+import { lockInfo } from "./relation-locks";
 import { coalescedRead } from "./run";
 import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import type { Queryable } from "./types";

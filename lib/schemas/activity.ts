@@ -44,9 +44,23 @@ export const SORT_KEYS = ["duration", "query_age", "xact_age", "backend_age", "p
 
 const csv = optionalText(200);
 
+const listItems = (v: string) => v.split(",").map((x) => x.trim()).filter(Boolean);
+
+/** Comma-separated session states; an unknown one is an error, not a filter that matches nothing. */
+const StateList = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z
+    .string()
+    .max(200)
+    .refine((v) => listItems(v).every((x) => (ACTIVITY_STATES as readonly string[]).includes(x)), {
+      message: `not a session state (${ACTIVITY_STATES.join(", ")})`,
+    })
+    .optional(),
+);
+
 export const ActivityQuery = z.object({
   background: z.enum(["0", "1"]).optional(),
-  state: csv,
+  state: StateList,
   database: csv,
   user: csv,
   application: csv,
@@ -63,7 +77,10 @@ export const ActivitySummary = z.object({
   /** all backends counting against max_connections (client + background that use slots) */
   connections: z.number(),
   reservedConnections: z.number(),
+  /** active sessions, the console's own left out (its snapshot read is always active) */
   active: z.number(),
+  /** the console's own active sessions: its reads and its maintenance jobs */
+  consoleActive: z.number(),
   idle: z.number(),
   idleInTransaction: z.number(),
   waiting: z.number(),
@@ -72,11 +89,17 @@ export const ActivitySummary = z.object({
 });
 export type ActivitySummary = z.infer<typeof ActivitySummary>;
 
+/**
+ * A blocking chain carries its own sessions, taken from the whole snapshot: the list's filters
+ * never hide a root blocker or its "terminate" (null: the pid is not a backend, e.g. a prepared
+ * transaction, which pg_blocking_pids reports as 0).
+ */
 export const BlockingNode: z.ZodType<BlockingNode> = z.lazy(() =>
-  z.object({ pid: z.number(), waiters: z.array(BlockingNode) }),
+  z.object({ pid: z.number(), session: Session.nullable(), waiters: z.array(BlockingNode) }),
 );
 export interface BlockingNode {
   pid: number;
+  session: Session | null;
   waiters: BlockingNode[];
 }
 

@@ -23,6 +23,10 @@ export const AuditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/** The audit page's URL: the filters only (paging and the export format are the page's business). */
+export const AuditFilterQuery = AuditQuery.pick({ server: true, user: true, action: true, outcome: true, kind: true, from: true, to: true });
+export type AuditFilterQuery = z.infer<typeof AuditFilterQuery>;
+
 export const AuditRow = z.object({
   id: z.number(),
   at: z.string(),

@@ -34,8 +34,43 @@ export const settle = (p: Promise<unknown>) =>
     (error: Error & { code?: string }) => ({ error }),
   );
 
-export const test = base.extend<{ admin: Page }>({
+/** Waits until React has hydrated the page (app/providers.tsx marks <html>), so clicks are not lost. */
+export async function hydrated(page: Page) {
+  await page.locator("html[data-hydrated=true]").waitFor({ state: "attached" });
+}
+
+export const test = base.extend<{ admin: Page; consoleErrorsAllowed: RegExp[] }>({
   baseURL: async ({}, use) => use(process.env.E2E_BASE_URL),
+  /** Console errors a test provokes on purpose (a server it stops answers 503): matched against "text (url)". */
+  consoleErrorsAllowed: [[], { option: true }],
+  // Every page of every spec: any browser console error (a hydration mismatch, a CSP refusal, a
+  // failed request, an uncaught exception) fails the test that caused it.
+  page: async ({ page, consoleErrorsAllowed, javaScriptEnabled }, use) => {
+    const errors: string[] = [];
+    const allowed = (text: string) => consoleErrorsAllowed.some((re) => re.test(text));
+    page.on("console", (m) => {
+      const line = `${m.text()} (${m.location().url})`;
+      if (m.type() === "error" && !allowed(line)) errors.push(`console: ${line}`);
+    });
+    page.on("pageerror", (e) => !allowed(e.message) && errors.push(`page error: ${e.message}`));
+    // Navigations wait for hydration: a control clicked before React attached its handler does nothing.
+    if (javaScriptEnabled !== false) {
+      const goto = page.goto.bind(page);
+      page.goto = async (url, opts) => {
+        const res = await goto(url, opts);
+        if (res?.ok()) await hydrated(page);
+        return res;
+      };
+      const reload = page.reload.bind(page);
+      page.reload = async (opts) => {
+        const res = await reload(opts);
+        if (res?.ok()) await hydrated(page);
+        return res;
+      };
+    }
+    await use(page);
+    expect(errors, "browser console errors").toEqual([]);
+  },
   admin: async ({ page }, use) => {
     await signIn(page);
     await use(page);

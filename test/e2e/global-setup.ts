@@ -15,8 +15,10 @@ export default async function globalSetup() {
       // Declared as behind PgBouncer without a directUrl: reads work, maintenance is disabled with the fix.
       { id: "e2e-pooled", name: "e2e behind a pooler", url: consoleUrl, pooler: "pgbouncer" },
     ],
-    // The fault test needs the console to notice a dead server quickly.
-    env: { PGWARDEN_CONNECT_TIMEOUT_MS: "2000" },
+    // A stopped server refuses connections at once (the fault test needs no short timeout), while
+    // on a loaded test machine a connect can take seconds: a 503 there would be a browser console
+    // error, which fails the test (fixtures.ts).
+    env: { PGWARDEN_CONNECT_TIMEOUT_MS: "10000" },
     // The viewer may not see the canary server at all: its pages answer like an unknown id's.
     userCommands: [["set-role", "e2e-viewer", "--server", "e2e-canary", "none"]],
   });

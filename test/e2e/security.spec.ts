@@ -3,6 +3,9 @@ import path from "node:path";
 import { CANARY } from "./canary";
 import { appSession, endSession, expect, settle, signIn, test } from "./fixtures";
 
+// The canary server does not exist (port 1): its polls answer 503, which the browser logs.
+test.use({ consoleErrorsAllowed: [/status of 503 .*\/api\/servers\/e2e-canary\//] });
+
 test("HTML and script in application_name and query text render as literal text, and nothing runs", async ({ admin }) => {
   const problems: string[] = [];
   admin.on("dialog", (d) => (problems.push(`dialog: ${d.message()}`), void d.dismiss()));

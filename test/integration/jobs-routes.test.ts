@@ -109,7 +109,7 @@ describe.each(pgServers())("maintenance job routes on PG $major", (s) => {
     const res = await post("op", "analyze", { command: "analyze", relids: [relid] });
     expect(res.status).toBe(200);
     const [queued] = (await res.json()).jobs as Job[];
-    expect(queued).toMatchObject({ database: dbName, relation: `"public"."orders"`, command: "analyze" });
+    expect(queued).toMatchObject({ database: dbName, relation: "public.orders", command: "analyze" });
     const done = await finished(queued!.id);
     expect(done.outcome).toBe("ok");
     expect(done.statement).toBe(`ANALYZE "public"."orders"`);

@@ -1,19 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
-import { Freshness } from "@/components/ui/freshness";
-import { fetchJson } from "@/lib/queries/fetch-json";
-import { usePolled } from "@/lib/queries/use-polled";
-import { MigrationHistoryResponse, type MigrationTool } from "@/lib/schemas/migrations";
+import { PageHeader } from "@/components/ui/freshness";
+import { useMigrationHistory } from "@/lib/queries/migrations";
+import { useUrlState } from "@/lib/queries/url-state";
+import { DatabaseQuery } from "@/lib/schemas/servers";
+import type { MigrationTool } from "@/lib/schemas/migrations";
 import { ProblemBanner } from "./problem-banner";
 import { ToolPanel } from "./tool-panel";
-
-// History tables change only on deploys: a slow poll is plenty and keeps catalog work low.
-const POLL_MS = 15_000;
-
-function historyUrl(server: string, db: string | null): string {
-  return `/api/servers/${encodeURIComponent(server)}/migrations${db ? `?db=${encodeURIComponent(db)}` : ""}`;
-}
 
 /** Panels with failed or dirty rows first, the rest in the server's (schema, table) order. */
 function withProblemsFirst(tools: MigrationTool[]): MigrationTool[] {
@@ -22,27 +15,27 @@ function withProblemsFirst(tools: MigrationTool[]): MigrationTool[] {
 }
 
 export function MigrationHistoryPage({ server }: { server: string }) {
-  const db = useSearchParams().get("db");
-  const q = usePolled(["migrations", "history", server, db], () => fetchJson(historyUrl(server, db), MigrationHistoryResponse), {
-    intervalMs: POLL_MS,
-  });
+  const { db } = useUrlState(DatabaseQuery).query;
+  const q = useMigrationHistory(server, db);
   const data = q.data;
   const lintHref = `/servers/${encodeURIComponent(server)}/migrations/lint${db ? `?db=${encodeURIComponent(db)}` : ""}`;
 
   return (
     <div className="flex flex-col gap-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h1 className="text-lg font-semibold">
-          Migrations
-          {data && <span className="ml-2 text-sm font-normal text-zinc-500">in {data.database ?? "the server's default database"}</span>}
-        </h1>
-        <div className="flex items-center gap-3">
+      <PageHeader
+        title={
+          <>
+            Migrations
+            {data && <span className="ml-2 text-sm font-normal text-zinc-500">in {data.database ?? "the server's default database"}</span>}
+          </>
+        }
+        poll={q}
+        right={
           <Link href={lintHref} className="text-sm text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
             Lint a migration →
           </Link>
-          <Freshness updatedAt={q.dataUpdatedAt || undefined} error={q.error} paused={q.paused} onTogglePause={() => q.setPaused(!q.paused)} />
-        </div>
-      </div>
+        }
+      />
       {data ? (
         <>
           <ProblemBanner problems={data.problems} />

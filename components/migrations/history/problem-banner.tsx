@@ -1,3 +1,4 @@
+import { qualifiedName } from "@/lib/names";
 import type { MigrationProblem } from "@/lib/schemas/migrations";
 
 /** Loud, at the top: a failed or dirty migration blocks every later deploy. */
@@ -16,9 +17,7 @@ export function ProblemBanner({ problems }: { problems: MigrationProblem[] }) {
         {problems.map((p, i) => (
           <li key={`${p.schema}.${p.table}.${p.kind}.${p.version ?? ""}.${p.name ?? ""}.${i}`}>
             <span className="font-medium uppercase">{p.kind}</span>{" "}
-            <span className="font-mono text-xs">
-              {p.schema}.{p.table}
-            </span>{" "}
+            <span className="font-mono text-xs">{qualifiedName(p.schema, p.table)}</span>{" "}
             ({p.label}): {p.message}
           </li>
         ))}

@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
 import { formatNumber } from "@/lib/format";
+import { qualifiedName } from "@/lib/names";
 import type { MigrationTool } from "@/lib/schemas/migrations";
 import { TimelineTable } from "./timeline-table";
 
@@ -7,15 +8,13 @@ export function ToolPanel({ tool, now }: { tool: MigrationTool; now: number }) {
   const bad = tool.entries.some((e) => e.state === "failed" || e.state === "dirty");
   return (
     <section
-      aria-label={`${tool.label} history in ${tool.schema}.${tool.table}`}
+      aria-label={`${tool.label} history in ${qualifiedName(tool.schema, tool.table)}`}
       data-testid="migration-tool"
       className={`rounded border px-3 py-2 ${bad ? "border-red-400 dark:border-red-800" : "border-zinc-200 dark:border-zinc-800"}`}
     >
       <header className="flex flex-wrap items-baseline gap-2">
         <h2 className="text-base font-semibold">{tool.label}</h2>
-        <span className="font-mono text-xs text-zinc-500">
-          {tool.schema}.{tool.table}
-        </span>
+        <span className="font-mono text-xs text-zinc-500">{qualifiedName(tool.schema, tool.table)}</span>
         {!tool.keepsHistory && <Badge tone="yellow">current version only</Badge>}
         <span className="text-xs text-zinc-500" title={`detected by ${tool.detectedBy}`}>
           {formatNumber(tool.totalRows)} rows · {tool.order}

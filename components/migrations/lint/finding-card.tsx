@@ -1,4 +1,5 @@
 import { Badge, type Tone } from "@/components/ui/badge";
+import { qualifiedName } from "@/lib/names";
 import type { Finding, LockLevel, Severity } from "@/lib/schemas/lint";
 import { RecipeView } from "./recipe-view";
 
@@ -34,7 +35,7 @@ export function FindingCard({ finding, sameAsStatement }: { finding: Finding; sa
         {f.work !== "none" && <Badge tone={f.work === "rewrite" ? "red" : "yellow"}>{WORK_LABEL[f.work]}</Badge>}
         {f.tables.length > 0 && (
           <span className="text-zinc-600 dark:text-zinc-400">
-            on <span className="font-mono">{f.tables.map((t) => (t.schema ? `${t.schema}.${t.name}` : t.name)).join(", ")}</span>
+            on <span className="font-mono">{f.tables.map((t) => qualifiedName(t.schema, t.name)).join(", ")}</span>
           </span>
         )}
       </div>

@@ -1,12 +1,13 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
-import { useSearchParams } from "next/navigation";
 import { useState, type ChangeEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Stat } from "@/components/ui/stat";
 import { versionLabel } from "@/lib/lint/version";
-import { ApiClientError, postJson } from "@/lib/queries/fetch-json";
-import { LintResponse, MAX_LINT_SQL_CHARS, type LintRequest } from "@/lib/schemas/lint";
+import { asApiError } from "@/lib/queries/freshness";
+import { useLint } from "@/lib/queries/lint";
+import { useUrlState } from "@/lib/queries/url-state";
+import { MAX_LINT_SQL_CHARS } from "@/lib/schemas/lint";
+import { DatabaseQuery } from "@/lib/schemas/servers";
 import { BlastRadiusTable } from "./blast-radius-table";
 import { CatalogFacts } from "./catalog-facts";
 import { IgnoredList } from "./ignored-list";
@@ -14,16 +15,14 @@ import { ParseErrorView } from "./parse-error-view";
 import { groupByStatement, StatementGroup } from "./statement-group";
 
 export function LintPage({ server }: { server: string }) {
-  const db = useSearchParams().get("db");
+  const { db } = useUrlState(DatabaseQuery).query;
   const [sql, setSql] = useState("");
   const [fileName, setFileName] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [assumeInTransaction, setAssumeInTransaction] = useState(false);
   // The SQL that produced the shown result, so line/column keep pointing at it while editing.
   const [linted, setLinted] = useState("");
-  const mutation = useMutation({
-    mutationFn: (body: LintRequest) => postJson(`/api/servers/${encodeURIComponent(server)}/lint`, body, LintResponse),
-  });
+  const mutation = useLint(server);
 
   const run = () => {
     setLinted(sql);
@@ -49,7 +48,7 @@ export function LintPage({ server }: { server: string }) {
   // Statements before a syntax error are still checked: their findings are shown with it.
   const findings = result?.findings.filter((f) => f.rule !== "parse-error") ?? [];
   const count = (s: string) => result?.findings.filter((f) => f.severity === s).length ?? 0;
-  const error = mutation.error instanceof ApiClientError ? mutation.error : mutation.error ? new ApiClientError(0, "error", String(mutation.error)) : null;
+  const error = asApiError(mutation.error);
 
   return (
     <div className="flex flex-col gap-3">

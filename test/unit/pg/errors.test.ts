@@ -74,4 +74,10 @@ describe("toDbError", () => {
       expect(e.fix).toContain("superuser_reserved_connections");
     });
   });
+
+  it("treats a client whose connection already failed as unreachable, not as a failed query", () => {
+    const e = toDbError(new Error("Client has encountered a connection error and is not queryable"));
+    expect(e).toMatchObject({ code: "unreachable", status: 503 });
+    expect(toDbError(new Error("Client was closed and is not queryable")).code).toBe("unreachable");
+  });
 });

@@ -1,0 +1,48 @@
+"use client";
+import {
+  BloatResponse,
+  IndexesResponse,
+  SpaceResponse,
+  TablesResponse,
+  type IndexesQuery,
+  type SpaceQuery,
+  type TablesQuery,
+} from "@/lib/schemas/storage";
+import { serverUrl } from "./api";
+import { fetchJson } from "./fetch-json";
+import { usePolled } from "./use-polled";
+
+// Client side of the storage routes (tables, indexes, bloat, space). Keys start with the
+// server and database, so a finished job refreshes everything of its database at once.
+
+export const storageKeys = {
+  all: (server: string) => ["storage", server] as const,
+  database: (server: string, db: string | undefined) => ["storage", server, db ?? null] as const,
+  tables: (server: string, q: TablesQuery) => [...storageKeys.database(server, q.db), "tables", q] as const,
+  indexes: (server: string, q: IndexesQuery) => [...storageKeys.database(server, q.db), "indexes", q] as const,
+  space: (server: string, q: SpaceQuery) => [...storageKeys.database(server, q.db), "space", q] as const,
+  bloat: (server: string, db: string | undefined, kind: "table" | "index", offset: number) =>
+    [...storageKeys.database(server, db), "bloat", kind, offset] as const,
+};
+
+export const tablesUrl = (server: string, q: TablesQuery) => serverUrl(server, ["tables"], q);
+export const indexesUrl = (server: string, q: IndexesQuery) => serverUrl(server, ["indexes"], q);
+export const spaceUrl = (server: string, q: SpaceQuery) => serverUrl(server, ["space"], q);
+export const bloatUrl = (server: string, q: { db?: string; kind: "table" | "index"; offset: number; limit: number }) => serverUrl(server, ["bloat"], q);
+
+export const useTables = (server: string, q: TablesQuery) =>
+  usePolled(storageKeys.tables(server, q), () => fetchJson(tablesUrl(server, q), TablesResponse), { intervalMs: 10_000 });
+
+export const useIndexes = (server: string, q: IndexesQuery) =>
+  usePolled(storageKeys.indexes(server, q), () => fetchJson(indexesUrl(server, q), IndexesResponse), { intervalMs: 10_000 });
+
+export const useSpace = (server: string, q: SpaceQuery) =>
+  usePolled(storageKeys.space(server, q), () => fetchJson(spaceUrl(server, q), SpaceResponse), { intervalMs: 30_000 });
+
+export const BLOAT_PAGE = 20;
+
+/** Bloat estimates are recomputed at most once a minute on the server: polling faster buys nothing. */
+export const useBloat = (server: string, db: string | undefined, kind: "table" | "index", offset: number) =>
+  usePolled(storageKeys.bloat(server, db, kind, offset), () => fetchJson(bloatUrl(server, { db, kind, offset, limit: BLOAT_PAGE }), BloatResponse), {
+    intervalMs: 60_000,
+  });
