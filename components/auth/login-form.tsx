@@ -7,6 +7,8 @@ const ERRORS: Record<string, string> = {
   bad_credentials: "Wrong user name or password.",
   locked_out: "Too many failed sign-ins. Try again later.",
   invalid_request: "Enter a user name and a password.",
+  busy: "Too many sign-ins at this moment. Try again in a second.",
+  store_unavailable: "The console's own database does not answer. Try again in a moment.",
 };
 
 const noSubscribe = () => () => {};
