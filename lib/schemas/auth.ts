@@ -13,6 +13,9 @@ export const LoginRequest = z.object({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/** The same, as the plain sign-in form posts it (no JavaScript): where to go afterwards. */
+export const LoginFormRequest = LoginRequest.extend({ next: z.string().max(2000).optional() });
+
 export const MeUser = z.object({ id: z.number(), name: z.string(), defaultRole: RoleName });
 
 export const LoginResponse = z.object({ user: MeUser });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { ServerParams } from "./common";
 
 // The locks one session holds and waits for (the session detail of the Activity page).

@@ -26,9 +26,13 @@ export class StoreUnavailable extends ApiError {
     return new StoreUnavailable();
   }
 
-  /** Connection-class failures become StoreUnavailable; SQL errors (23505 …) pass unchanged. */
+  /**
+   * Connection-class failures become StoreUnavailable; SQL errors (23505 …) pass unchanged. For the
+   * store, pg-pool's own wait running out is "unavailable" too (for a monitored server it means busy).
+   */
   static wrapIfConnection(err: unknown): unknown {
-    return isConnectionError(err) ? new StoreUnavailable() : err;
+    const poolWait = /timeout exceeded when trying to connect/i.test((err as Error)?.message ?? "");
+    return poolWait || isConnectionError(err) ? new StoreUnavailable() : err;
   }
 }
 

@@ -67,7 +67,7 @@ describe("request schemas use them (the 400 names the field)", () => {
     { name: "TablesQuery", schema: TablesQuery, input: { offset: "2.5" }, field: "offset" },
     { name: "IndexesQuery", schema: IndexesQuery, input: { q: "\u0000" }, field: "q" },
     { name: "BloatQuery", schema: BloatQuery, input: { minBytes: "1e3" }, field: "minBytes" },
-    { name: "ExactBloatQuery", schema: ExactBloatQuery, input: { oid: "4294967296" }, field: "oid" },
+    { name: "ExactBloatQuery", schema: ExactBloatQuery, input: { oids: "1,4294967296" }, field: "oids.1" },
     { name: "SpaceQuery", schema: SpaceQuery, input: { top: "0" }, field: "top" },
     { name: "ActivityQuery", schema: ActivityQuery, input: { text: "\u0000" }, field: "text" },
     { name: "ActivityQuery", schema: ActivityQuery, input: { minDuration: "1e9" }, field: "minDuration" },

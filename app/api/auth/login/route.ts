@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { publicHandler } from "@/lib/api/handler";
 import { isSecureContext, sessionCookie } from "@/lib/auth/cookie";
@@ -6,7 +5,7 @@ import { isFormPost } from "@/lib/auth/csrf";
 import { login } from "@/lib/auth/login";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/store/sessions";
-import { LoginRequest, LoginResponse } from "@/lib/schemas/auth";
+import { LoginFormRequest, LoginResponse } from "@/lib/schemas/auth";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +15,7 @@ const seeOther = (location: string) => new Response(null, { status: 303, headers
 // posts here as JSON from the page's script, or as a plain form post when scripts do not run:
 // then the answer is a redirect (to `next`, or back to the form with an error code).
 export const POST = publicHandler(
-  { body: LoginRequest.extend({ next: z.string().max(2000).optional() }), response: LoginResponse, form: true },
+  { body: LoginFormRequest, response: LoginResponse, form: true },
   async ({ body, client, request, responseHeaders }) => {
     const form = isFormPost(request);
     try {
