@@ -1,0 +1,63 @@
+import "server-only";
+import { env } from "@/lib/config/env";
+import { DbError } from "@/lib/pg/errors";
+import { readServerSample, type ServerSample } from "@/lib/pg/samples";
+import { lastSampleTimes } from "@/lib/store/metric-reads";
+import { insertServerSample, nextHourToRollUp, recordServerState, rollUpHours } from "@/lib/store/metrics";
+import type { Collector, CollectorContext } from "../collector";
+
+// The server sample every interval (connections, TPS, cache, waits, WAL, checkpoints, ...), the
+// server's up/down state for the fleet, and the hourly rollup of the server's finished hours.
+
+const HOUR_MS = 3_600_000;
+
+// Per process: the last state written per server (so "up" is written on change only) and the
+// next hour to roll up (read from the store the first time this process stores for a server).
+const g = globalThis as typeof globalThis & {
+  __pgwardenCoreCollector?: { lastOk: Map<string, boolean>; nextRollup: Map<string, number | null> };
+};
+const mem = (g.__pgwardenCoreCollector ??= { lastOk: new Map(), nextRollup: new Map() });
+
+async function rollUpFinishedHours(server: string, now: number) {
+  const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
+  let next = mem.nextRollup.get(server);
+  if (next === undefined) {
+    next = await nextHourToRollUp(server);
+    mem.nextRollup.set(server, next);
+  }
+  if (next === null || next >= hourStart) return;
+  await rollUpHours(server, next, hourStart);
+  mem.nextRollup.set(server, hourStart);
+}
+
+function describe(err: unknown): { code: string; message: string } {
+  if (err instanceof DbError) return { code: err.code, message: err.message };
+  return { code: "internal", message: "The sample could not be read." };
+}
+
+export const coreCollector: Collector<ServerSample> = {
+  name: "server",
+  intervalS: () => env().PGWARDEN_SAMPLE_INTERVAL_S,
+  read: (server) => readServerSample(server.id),
+  async store(ctx: CollectorContext, sample: ServerSample) {
+    const id = ctx.server.id;
+    await insertServerSample(id, ctx.at, sample, ctx.intervalS);
+    if (mem.lastOk.get(id) !== true) {
+      await recordServerState(id, true);
+      mem.lastOk.set(id, true);
+    }
+    await rollUpFinishedHours(id, ctx.at);
+  },
+  async failed(ctx, err) {
+    // Written on every failure: checked_at tells the fleet the "down" is current, not stale.
+    await recordServerState(ctx.server.id, false, describe(err));
+    mem.lastOk.set(ctx.server.id, false);
+  },
+  lastRunTimes: (servers) => lastSampleTimes(servers),
+};
+
+/** Tests switch stores between files: forget what this process wrote to the previous one. */
+export function forgetCoreCollectorState() {
+  mem.lastOk.clear();
+  mem.nextRollup.clear();
+}

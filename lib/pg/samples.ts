@@ -1,0 +1,192 @@
+import "server-only";
+import { env } from "@/lib/config/env";
+import { isConnectionError, toDbError } from "./errors";
+import { markReachable, markUnreachable } from "./health";
+import { poolFor } from "./pools";
+
+// The sampler's ONE cheap read per server and interval: everything the charts, the fleet card and
+// /metrics need, as one JSON document whose keys are the store's column names
+// (lib/store/migrations/*_metric-samples.sql), so storing it is a json_populate_record.
+// Sent with BEGIN READ ONLY, the SET LOCAL timeouts and COMMIT as one simple-query message: one
+// round trip, no session state left behind (works through PgBouncer in transaction mode).
+
+/** One point of a server: keys are metric_server_samples columns. */
+export type ServerSample = Record<string, number | string | boolean | null> & {
+  version_num: number;
+  in_recovery: boolean;
+  databases: DatabaseSample[];
+};
+/** One database of a sample: keys are metric_database_samples columns. */
+export type DatabaseSample = Record<string, number | string | null> & { datname: string; datid: number };
+
+// pg_stat_checkpointer replaced the checkpoint columns of pg_stat_bgwriter in 17.
+const CHECKPOINTS_17 = /* sql */ `
+  SELECT num_timed AS ckpt_timed, num_requested AS ckpt_requested, buffers_written AS ckpt_buffers,
+         write_time AS ckpt_write_ms, sync_time AS ckpt_sync_ms, stats_reset AS ckpt_reset
+    FROM pg_stat_checkpointer`;
+const CHECKPOINTS_OLD = /* sql */ `
+  SELECT checkpoints_timed AS ckpt_timed, checkpoints_req AS ckpt_requested, buffers_checkpoint AS ckpt_buffers,
+         checkpoint_write_time AS ckpt_write_ms, checkpoint_sync_time AS ckpt_sync_ms, stats_reset AS ckpt_reset
+    FROM pg_stat_bgwriter`;
+
+// Client backends only, the sampler's own session excluded (it is always active and in a
+// transaction). Sessions of other roles show state NULL without pg_read_all_stats: they still
+// count in conn_total. pg_current_wal_lsn() fails on a standby, hence the CASEs.
+function sampleSql(versionNum: number): string {
+  return /* sql */ `
+WITH a AS MATERIALIZED (
+  SELECT datid, backend_type, state, wait_event_type, xact_start, backend_xmin, backend_xid
+    FROM pg_stat_activity
+   WHERE pid <> pg_backend_pid()
+), c AS (
+  SELECT * FROM a WHERE backend_type = 'client backend'
+), per_db AS (
+  SELECT datid,
+         count(*) FILTER (WHERE state = 'active') AS conn_active,
+         count(*) FILTER (WHERE state = 'idle') AS conn_idle,
+         count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS conn_idle_in_xact
+    FROM c GROUP BY datid
+), d AS (
+  SELECT s.datid::bigint AS datid, s.datname, s.stats_reset, s.numbackends AS backends,
+         coalesce(p.conn_active, 0) AS conn_active, coalesce(p.conn_idle, 0) AS conn_idle,
+         coalesce(p.conn_idle_in_xact, 0) AS conn_idle_in_xact,
+         s.xact_commit, s.xact_rollback, s.blks_read, s.blks_hit, s.tup_returned, s.tup_fetched,
+         s.tup_inserted, s.tup_updated, s.tup_deleted, s.temp_files, s.temp_bytes, s.deadlocks
+    FROM pg_stat_database s
+    JOIN pg_database b ON b.oid = s.datid
+    LEFT JOIN per_db p ON p.datid = s.datid
+   WHERE NOT b.datistemplate
+), ckpt AS (${versionNum >= 170000 ? CHECKPOINTS_17 : CHECKPOINTS_OLD})
+SELECT json_build_object(
+  'version_num', current_setting('server_version_num')::int,
+  'postmaster_start', pg_postmaster_start_time(),
+  'in_recovery', pg_is_in_recovery(),
+  'max_connections', current_setting('max_connections')::int,
+  'av_max_workers', current_setting('autovacuum_max_workers')::int,
+  'av_workers', (SELECT count(*) FROM a WHERE backend_type = 'autovacuum worker'),
+  'conn_active', (SELECT count(*) FROM c WHERE state = 'active'),
+  'conn_idle', (SELECT count(*) FROM c WHERE state = 'idle'),
+  'conn_idle_in_xact', (SELECT count(*) FROM c WHERE state LIKE 'idle in transaction%'),
+  'conn_total', (SELECT count(*) FROM c),
+  'wait_cpu', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type IS NULL),
+  'wait_lock', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'Lock'),
+  'wait_lwlock', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'LWLock'),
+  'wait_io', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'IO'),
+  'wait_ipc', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'IPC'),
+  'wait_client', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'Client'),
+  'wait_other', (SELECT count(*) FROM c WHERE state = 'active'
+                   AND wait_event_type NOT IN ('Lock', 'LWLock', 'IO', 'IPC', 'Client')),
+  'longest_xact_s', (SELECT greatest(0, extract(epoch FROM max(now() - xact_start))) FROM c),
+  -- what holds the xmin horizon back: sessions (incl. standby feedback via walsenders), slots, 2PC;
+  -- 0 when nothing does
+  'oldest_xmin_age', coalesce(greatest(
+      (SELECT max(greatest(age(backend_xmin), age(backend_xid))) FROM a),
+      (SELECT max(greatest(age(xmin), age(catalog_xmin))) FROM pg_replication_slots),
+      (SELECT max(age(transaction)) FROM pg_prepared_xacts)), 0),
+  'wal_lsn', CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn() - '0/0'::pg_lsn END,
+  'receive_lsn', pg_last_wal_receive_lsn() - '0/0'::pg_lsn,
+  'replay_lsn', pg_last_wal_replay_lsn() - '0/0'::pg_lsn,
+  'replay_lag_s', CASE WHEN pg_is_in_recovery()
+                       THEN greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp())) END,
+  'standby_lag_bytes', CASE WHEN NOT pg_is_in_recovery()
+                            THEN (SELECT max(pg_current_wal_lsn() - replay_lsn) FROM pg_stat_replication) END,
+  'standby_lag_s', CASE WHEN NOT pg_is_in_recovery()
+                        THEN (SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication) END,
+  'ckpt_timed', (SELECT ckpt_timed FROM ckpt),
+  'ckpt_requested', (SELECT ckpt_requested FROM ckpt),
+  'ckpt_buffers', (SELECT ckpt_buffers FROM ckpt),
+  'ckpt_write_ms', (SELECT ckpt_write_ms FROM ckpt),
+  'ckpt_sync_ms', (SELECT ckpt_sync_ms FROM ckpt),
+  'ckpt_reset', (SELECT ckpt_reset FROM ckpt),
+  'xact_commit', (SELECT sum(xact_commit) FROM d),
+  'xact_rollback', (SELECT sum(xact_rollback) FROM d),
+  'blks_read', (SELECT sum(blks_read) FROM d),
+  'blks_hit', (SELECT sum(blks_hit) FROM d),
+  'tup_returned', (SELECT sum(tup_returned) FROM d),
+  'tup_fetched', (SELECT sum(tup_fetched) FROM d),
+  'tup_inserted', (SELECT sum(tup_inserted) FROM d),
+  'tup_updated', (SELECT sum(tup_updated) FROM d),
+  'tup_deleted', (SELECT sum(tup_deleted) FROM d),
+  'temp_files', (SELECT sum(temp_files) FROM d),
+  'temp_bytes', (SELECT sum(temp_bytes) FROM d),
+  'deadlocks', (SELECT sum(deadlocks) FROM d),
+  -- changes when a database comes or goes or has its counters reset: the sums above then jump
+  'db_epoch', (SELECT hashtext(string_agg(datid || ':' || coalesce(extract(epoch FROM stats_reset)::text, '-'), ',' ORDER BY datid)) FROM d),
+  'databases', (SELECT coalesce(json_agg(d), '[]') FROM d)
+) AS sample`;
+}
+
+// pg_database_size needs CONNECT on the database or pg_read_all_stats; without either the size
+// is NULL rather than an error that would lose every other database's size.
+const DATABASE_SIZES = /* sql */ `
+  SELECT json_agg(json_build_object(
+           'datname', datname,
+           'size_bytes', CASE WHEN has_database_privilege(oid, 'CONNECT')
+                                OR pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')
+                              THEN pg_database_size(oid) END) ORDER BY datname) AS sizes
+    FROM pg_database
+   WHERE NOT datistemplate AND datallowconn`;
+
+function transaction(sql: string): string {
+  const e = env();
+  return [
+    "BEGIN READ ONLY",
+    `SET LOCAL statement_timeout = ${e.PGWARDEN_STATEMENT_TIMEOUT_MS}`,
+    `SET LOCAL lock_timeout = ${e.PGWARDEN_LOCK_TIMEOUT_MS}`,
+    `SET LOCAL idle_in_transaction_session_timeout = ${e.PGWARDEN_IDLE_TX_TIMEOUT_MS}`,
+    sql,
+    "COMMIT",
+  ].join(";\n");
+}
+
+/** Runs `sql` (no parameters) in one round trip and returns the first column of its one row. */
+async function oneRoundTrip<T>(server: string, sql: string): Promise<T> {
+  let client;
+  try {
+    client = await poolFor({ server }).connect();
+  } catch (err) {
+    if (isConnectionError(err)) markUnreachable(server);
+    throw toDbError(err);
+  }
+  let broken = false;
+  try {
+    const results = (await client.query(transaction(sql))) as unknown as { rows: Record<string, unknown>[] }[];
+    markReachable(server);
+    const row = results[results.length - 2]?.rows[0]; // the SELECT; the last result is COMMIT's
+    return Object.values(row ?? {})[0] as T;
+  } catch (err) {
+    broken = isConnectionError(err);
+    if (broken) markUnreachable(server);
+    // An error inside the block skips the rest of the message, COMMIT included.
+    else await client.query("ROLLBACK").catch(() => (broken = true));
+    throw toDbError(err);
+  } finally {
+    client.release(broken);
+  }
+}
+
+// The SQL depends on the major version; it is learnt from the previous sample. A wrong guess
+// (first sample, or an upgrade) fails on a missing relation or column and is retried once.
+const versions = new Map<string, number>();
+const UNDEFINED_OBJECT = new Set(["42P01", "42703", "42883"]);
+
+/** The sampler's one read of a server (every interval). */
+export async function readServerSample(server: string): Promise<ServerSample> {
+  const guess = versions.get(server) ?? 170000;
+  let sample: ServerSample;
+  try {
+    sample = await oneRoundTrip<ServerSample>(server, sampleSql(guess));
+  } catch (err) {
+    const sqlstate = (err as { sqlstate?: string }).sqlstate;
+    if (!sqlstate || !UNDEFINED_OBJECT.has(sqlstate)) throw err;
+    const other = guess >= 170000 ? 160000 : 170000;
+    sample = await oneRoundTrip<ServerSample>(server, sampleSql(other));
+  }
+  versions.set(server, sample.version_num);
+  return sample;
+}
+
+/** Sizes of the server's databases (every 5 minutes: pg_database_size stats every file). */
+export async function readDatabaseSizes(server: string): Promise<{ datname: string; size_bytes: number | null }[]> {
+  return (await oneRoundTrip<{ datname: string; size_bytes: number | null }[] | null>(server, DATABASE_SIZES)) ?? [];
+}
