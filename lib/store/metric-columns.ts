@@ -123,7 +123,6 @@ export function bucketSql(opts: {
   const aggregated = columns
     .filter((x) => x.agg !== "last")
     .map((x) => `${x.agg}(${x.col}) AS ${x.col}`);
-  const lastCols = columns.filter((x) => x.agg === "last");
   const read = (x: Column, alias: string) => (opts.output === "point" ? asNumber(`${alias}.${x.col}`, x.kind) : `${alias}.${x.col}`);
   const select = columns.map((x) => `${read(x, x.agg === "last" ? "r" : "g")} AS ${x.col}`);
   const at = opts.output === "point" ? "(extract(epoch FROM g.bucket) * 1000)::float8" : "g.bucket";
