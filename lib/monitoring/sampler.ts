@@ -28,12 +28,16 @@ interface Sampler {
   /** collector/server → the last interval number started */
   lastSlot: Map<string, number>;
   running: Set<string>;
+  /** servers with a run in flight: one at a time per server, so one sampler connection each */
+  busyServers: Set<string>;
   inflight: Set<Promise<unknown>>;
   leaseBusy: boolean;
   nextLeaseAt: number;
   nextHousekeepingAt: number;
   nextEnsureRowsAt: number;
   knownServers: string;
+  /** lease rounds done: the first only announces this replica (see leases()) */
+  rounds: number;
   /** last logged failure per key, so a down server logs once, not every 15 s */
   logged: Map<string, string>;
   collectors: readonly Collector[];
@@ -45,10 +49,15 @@ export function samplerIntervalMs(): number {
   return env().PGWARDEN_SAMPLE_INTERVAL_S * 1000;
 }
 
-/** A lease lives 1.5 intervals and is renewed every third of one: a dead replica's servers are
- * free after at most 1.5 intervals and claimed within 1/3 more (under the 2 the issue allows). */
+/** A lease lives 1.25 intervals and is renewed every quarter interval (five chances before it
+ * lapses): a dead replica's servers are free after at most 1.25 intervals and claimed within a
+ * quarter more, under the two intervals the issue allows. */
 export function leaseTtlMs(): number {
-  return Math.round(samplerIntervalMs() * 1.5);
+  return Math.round(samplerIntervalMs() * 1.25);
+}
+
+function leaseRoundMs(): number {
+  return Math.floor(samplerIntervalMs() / 4);
 }
 
 /** Starts this process's sampler unless PGWARDEN_SAMPLER=off or one is running. */
@@ -67,12 +76,14 @@ export function ensureSampler(opts: { collectors?: readonly Collector[] } = {}):
     held: new Map(),
     lastSlot: new Map(),
     running: new Set(),
+    busyServers: new Set(),
     inflight: new Set(),
     leaseBusy: false,
     nextLeaseAt: 0,
     nextHousekeepingAt: 0,
     nextEnsureRowsAt: 0,
     knownServers: "",
+    rounds: 0,
     logged: new Map(),
     collectors: opts.collectors ?? COLLECTORS,
   };
@@ -128,27 +139,36 @@ function tick(s: Sampler) {
   const now = Date.now();
   if (!s.leaseBusy && now >= s.nextLeaseAt) {
     s.leaseBusy = true;
-    s.nextLeaseAt = now + Math.floor(samplerIntervalMs() / 3);
+    s.nextLeaseAt = now + leaseRoundMs();
     track(s, leases(s).finally(() => (s.leaseBusy = false)));
   }
   if (now >= s.nextHousekeepingAt) {
     s.nextHousekeepingAt = now + HOUSEKEEPING_MS;
     track(s, housekeeping(s));
   }
+  // Most overdue first: when runs are slower than the schedule (a storm of reconnects, an
+  // overloaded host) every server still gets its turn instead of the first ones of the map.
+  const due: { at: number; c: Collector; server: ServerConfig; key: string; slot: number }[] = [];
   for (const [id, until] of s.held) {
     if (until <= now) continue; // the lease may be gone: never sample without one
     const server = findServerSafe(id);
     if (!server) continue;
     for (const c of s.collectors) {
-      if (s.running.size >= MAX_CONCURRENT) return; // the rest start on the next tick
       if (c.appliesTo && !c.appliesTo(server)) continue;
       const key = `${c.name}\u0000${id}`;
       const intervalMs = c.intervalS() * 1000;
       const slot = slotOf(now, id, intervalMs);
-      if (s.running.has(key) || slot <= (s.lastSlot.get(key) ?? -Infinity)) continue;
-      s.lastSlot.set(key, slot);
-      run(s, c, server, key);
+      const last = s.lastSlot.get(key) ?? slot - 1;
+      if (slot <= last) continue;
+      due.push({ at: (last + 1) * intervalMs + offsetOf(id, intervalMs), c, server, key, slot });
     }
+  }
+  due.sort((x, y) => x.at - y.at);
+  for (const d of due) {
+    if (s.running.size >= MAX_CONCURRENT) break; // the rest start on a later tick
+    if (s.busyServers.has(d.server.id)) continue;
+    s.lastSlot.set(d.key, d.slot); // a run that was late does not repeat the intervals it missed
+    run(s, d.c, d.server, d.key);
   }
 }
 
@@ -162,8 +182,15 @@ function findServerSafe(id: string): ServerConfig | undefined {
 
 function run(s: Sampler, c: Collector, server: ServerConfig, key: string) {
   s.running.add(key);
+  s.busyServers.add(server.id);
   const p = runCollector(c, server, (what, err) => logOnce(s, key, `${c.name} ${server.id}: ${what}`, err), () => s.logged.delete(key));
-  track(s, p.finally(() => s.running.delete(key)));
+  track(
+    s,
+    p.finally(() => {
+      s.running.delete(key);
+      s.busyServers.delete(server.id);
+    }),
+  );
 }
 
 /** One run of one collector for one server; never rejects. */
@@ -204,7 +231,10 @@ async function leases(s: Sampler) {
   const key = ids.join("\u0000");
   const ensureRows = key !== s.knownServers || started >= s.nextEnsureRowsAt;
   try {
-    const round = await leaseRound(s.owner, ids, leaseTtlMs(), ensureRows);
+    // The first round only announces this replica: replicas started together then each claim
+    // their share at the next round, instead of the first one claiming (and connecting to) all.
+    const round = await leaseRound(s.owner, ids, leaseTtlMs(), { ensureRows, claim: s.rounds > 0 });
+    s.rounds++;
     if (ensureRows) {
       s.knownServers = key;
       s.nextEnsureRowsAt = started + ENSURE_ROWS_MS;

@@ -156,3 +156,15 @@ export async function lastSampleTimes(servers: string[]): Promise<Map<string, nu
   const { rows } = await (await store()).query(LAST_SAMPLE_AT, [servers]);
   return new Map(rows.map((r) => [r.server as string, r.at as number | null]));
 }
+
+const LAST_SIZES_AT = /* sql */ `
+  SELECT server, (extract(epoch FROM max(at)) * 1000)::float8 AS at
+    FROM metric_database_sizes
+   WHERE server = ANY($1::text[]) AND at > now() - interval '1 hour'
+   GROUP BY server`;
+
+export async function lastSizeTimes(servers: string[]): Promise<Map<string, number | null>> {
+  if (!servers.length) return new Map();
+  const { rows } = await (await store()).query(LAST_SIZES_AT, [servers]);
+  return new Map(rows.map((r) => [r.server as string, r.at as number | null]));
+}

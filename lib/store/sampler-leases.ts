@@ -49,10 +49,15 @@ export interface LeaseRound {
  * to its fair share (servers / live replicas, rounded up), and give back what exceeds that share
  * so that a replica that just started gets work. Servers no longer configured are not claimed.
  */
-export async function leaseRound(owner: string, servers: string[], ttlMs: number, ensureRows: boolean): Promise<LeaseRound> {
+export async function leaseRound(
+  owner: string,
+  servers: string[],
+  ttlMs: number,
+  opts: { ensureRows: boolean; claim: boolean },
+): Promise<LeaseRound> {
   const db = await store();
   await db.query(HEARTBEAT, [owner]);
-  if (ensureRows) {
+  if (opts.ensureRows) {
     await db.query(ENSURE_ROWS, [servers]);
     await db.query(FORGET_REPLICAS, [24 * 3_600_000]);
   }
@@ -68,7 +73,7 @@ export async function leaseRound(owner: string, servers: string[], ttlMs: number
   const kept = renewed.filter((s) => !released.includes(s));
   let claimed: string[] = [];
   const room = share - kept.length;
-  if (room > 0) claimed = (await db.query(CLAIM, [owner, servers, ttlMs, room])).rows.map((r) => r.server as string);
+  if (room > 0 && opts.claim) claimed = (await db.query(CLAIM, [owner, servers, ttlMs, room])).rows.map((r) => r.server as string);
   return { held: [...kept, ...claimed], claimed, released, replicas };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { readDatabaseSizes } from "@/lib/pg/samples";
+import { lastSizeTimes } from "@/lib/store/metric-reads";
 import { insertDatabaseSizes } from "@/lib/store/metrics";
 import type { Collector } from "../collector";
 
@@ -11,4 +12,6 @@ export const databaseSizesCollector: Collector<Awaited<ReturnType<typeof readDat
   intervalS: () => DATABASE_SIZES_INTERVAL_S,
   read: (server) => readDatabaseSizes(server.id),
   store: (ctx, sizes) => insertDatabaseSizes(ctx.server.id, ctx.at, sizes),
+  // After a takeover, continue the 5-minute schedule instead of sizing every claimed server at once.
+  lastRunTimes: (servers) => lastSizeTimes(servers),
 };

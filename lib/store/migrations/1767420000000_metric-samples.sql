@@ -134,7 +134,7 @@ CREATE TABLE metric_server_state (
 );
 
 -- Scale-out: each configured server is sampled by the one replica holding its lease
--- (claimed with FOR UPDATE SKIP LOCKED, renewed several times per interval, expiring after 1.5).
+-- (claimed with FOR UPDATE SKIP LOCKED, renewed every quarter interval, expiring after 1.25).
 CREATE TABLE sampler_leases (
   server text PRIMARY KEY,
   owner text,
