@@ -1,13 +1,16 @@
 // npm run bench: the figures the issues ask for, measured in one run on this machine.
 // Not part of pass/fail; printed for the closing notes.
 import { benchActivity } from "../../test/bench/activity-bench";
+import { benchMonitoring } from "../../test/bench/monitoring-bench";
 import { benchStorage } from "../../test/bench/storage-bench";
 import { startConsoleStack } from "../../test/helpers/console-stack";
 
 const seconds = Number(process.env.BENCH_SECONDS || 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS || 60);
 const sessions = Number(process.env.BENCH_SESSIONS || 2000);
-const only = process.env.BENCH_ONLY; // "activity" or "storage"
+const only = process.env.BENCH_ONLY; // "activity", "storage" or "monitoring"
+const want = (part: string) => !only || only === part;
+const samplerSeconds = Number(process.env.BENCH_SAMPLER_SECONDS || 60);
 
 function print(title: string, figures: Record<string, number | string>) {
   console.log(`\n== ${title}`);
@@ -16,15 +19,16 @@ function print(title: string, figures: Record<string, number | string>) {
 }
 
 async function main() {
-  if (only !== "storage") {
-    const stack = await startConsoleStack({ pgSettings: { max_connections: sessions + 300 } });
+  if (want("activity")) {
+    // The sampler's own cost is measured below; here the figures are the pages' alone.
+    const stack = await startConsoleStack({ pgSettings: { max_connections: sessions + 300 }, env: { PGWARDEN_SAMPLER: "off" } });
     try {
       print(`activity (${seconds} s per phase, ${sessions} sessions)`, await benchActivity(stack, { seconds, idleSeconds, sessions }));
     } finally {
       await stack.stop();
     }
   }
-  if (only !== "activity") {
+  if (want("storage")) {
     const { startCluster } = await import("@/lib/embedded/cluster");
     const cluster = await startCluster({ major: 18 });
     try {
@@ -32,6 +36,9 @@ async function main() {
     } finally {
       await cluster.destroy();
     }
+  }
+  if (want("monitoring")) {
+    print(`monitoring (sampler cost, 200 servers over ${samplerSeconds} s, 7-day charts)`, await benchMonitoring({ seconds: samplerSeconds }));
   }
 }
 

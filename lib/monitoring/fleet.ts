@@ -82,8 +82,8 @@ export function fleetCard(server: { id: string; name: string }, points: Point[],
 export async function fleetSummaries(user: RoleAssignment, now = Date.now()): Promise<FleetResponse> {
   const visible = servers().filter((s) => can(user, s.id, "read"));
   const ids = visible.map((s) => s.id);
-  const [points, states] = await Promise.all([latestPoints(ids, 2), serverStates(ids)]);
   const intervalMs = env().PGWARDEN_SAMPLE_INTERVAL_S * 1000;
+  const [points, states] = await Promise.all([latestPoints(ids, 2, 4 * intervalMs), serverStates(ids)]);
   return {
     servers: visible.map((s) => fleetCard(s, (points.get(s.id) ?? []) as Point[], states.get(s.id), now, intervalMs)),
     sampleIntervalSeconds: intervalMs / 1000,

@@ -102,7 +102,7 @@ export async function prometheusText(now = Date.now()): Promise<{ body: string; 
   const all = servers();
   const ids = all.map((s) => s.id);
   const intervalMs = env().PGWARDEN_SAMPLE_INTERVAL_S * 1000;
-  const [points, states, sizes] = await Promise.all([latestPoints(ids, 1), serverStates(ids), latestSizes(ids)]);
+  const [points, states, sizes] = await Promise.all([latestPoints(ids, 1, 4 * intervalMs), serverStates(ids), latestSizes(ids)]);
   const current: { server: string; at: number }[] = [];
   for (const s of all) {
     const p = (points.get(s.id) ?? [])[0] as Point | undefined;

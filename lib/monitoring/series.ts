@@ -10,6 +10,8 @@ import {
   serverBuckets,
   serverHourly,
   type Point,
+  type SizeGrowth,
+  type SizePoint,
 } from "@/lib/store/metric-reads";
 import { buildCharts } from "./charts";
 import { DATABASE_SIZES_INTERVAL_S } from "./collectors/database-sizes";
@@ -31,17 +33,41 @@ function stepSeconds(range: MetricsRange): number {
   return step === "interval" ? env().PGWARDEN_SAMPLE_INTERVAL_S : Math.max(step, env().PGWARDEN_SAMPLE_INTERVAL_S);
 }
 
-/** Hourly points, then the hours not rolled up yet (the current one at least) from raw points. */
+/**
+ * Hourly points, then what is not rolled up yet from raw points, read at the same time: the
+ * rollup of an hour runs with the first sample of the next, so the raw part starts an hour back.
+ */
+function mergeHourly(hourly: Point[], raw: Point[]): Point[] {
+  const lastHour = hourly.length ? hourly[hourly.length - 1]!.at : -Infinity;
+  return [...hourly, ...raw.filter((p) => p.at > lastHour)];
+}
+
 async function hourlyServer(server: string, from: number, to: number): Promise<Point[]> {
-  const hourly = await serverHourly(server, from, to);
-  const rawFrom = hourly.length ? hourly[hourly.length - 1]!.at + HOUR_MS : from;
-  return [...hourly, ...(await serverBuckets(server, rawFrom, to, 3600))];
+  const rawFrom = Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS - HOUR_MS);
+  const [hourly, raw] = await Promise.all([serverHourly(server, from, to), serverBuckets(server, rawFrom, to, 3600)]);
+  return mergeHourly(hourly, raw);
 }
 
 async function hourlyDatabase(server: string, datname: string, from: number, to: number): Promise<Point[]> {
-  const hourly = await databaseHourly(server, datname, from, to);
-  const rawFrom = hourly.length ? hourly[hourly.length - 1]!.at + HOUR_MS : from;
-  return [...hourly, ...(await databaseBuckets(server, datname, rawFrom, to, 3600))];
+  const rawFrom = Math.max(from, Math.floor(to / HOUR_MS) * HOUR_MS - HOUR_MS);
+  const [hourly, raw] = await Promise.all([databaseHourly(server, datname, from, to), databaseBuckets(server, datname, rawFrom, to, 3600)]);
+  return mergeHourly(hourly, raw);
+}
+
+/** First and last known size of each database, from the size points of the range. */
+function growthOf(sizes: SizePoint[]): SizeGrowth[] {
+  const byDb = new Map<string, SizePoint[]>();
+  for (const p of sizes) {
+    if (p.size === null) continue;
+    const list = byDb.get(p.datname);
+    if (list) list.push(p);
+    else byDb.set(p.datname, [p]);
+  }
+  return [...byDb].map(([datname, points]) => {
+    const first = points.reduce((a, b) => (b.at < a.at ? b : a));
+    const last = points.reduce((a, b) => (b.at > a.at ? b : a));
+    return { datname, first: first.size, last: last.size, span_ms: last.at - first.at };
+  });
 }
 
 export async function metricSeries(server: string, query: MetricsQuery, now = Date.now()): Promise<MetricsResponse> {
@@ -55,13 +81,16 @@ export async function metricSeries(server: string, query: MetricsQuery, now = Da
   const to = now + 1;
   const hourly = range === "7d";
   const db = query.db;
-  const [serverPoints, dbPoints, sizes, growth, databases] = await Promise.all([
+  // Growth per day is taken over a day at least: for 24 h and 7 d the size points read anyway say it.
+  const growthFromSizes = RANGE_MS[range] >= 24 * HOUR_MS;
+  const [serverPoints, dbPoints, sizes, growthRows, databases] = await Promise.all([
     hourly ? hourlyServer(server, readFrom, to) : serverBuckets(server, readFrom, to, step),
     db ? (hourly ? hourlyDatabase(server, db, readFrom, to) : databaseBuckets(server, db, readFrom, to, step)) : Promise.resolve(undefined),
     databaseSizes(server, from, to, Math.max(step, DATABASE_SIZES_INTERVAL_S), db),
-    databaseSizeGrowth(server, now - Math.max(RANGE_MS[range], 24 * HOUR_MS), db),
+    growthFromSizes ? Promise.resolve(undefined) : databaseSizeGrowth(server, now - 24 * HOUR_MS, db),
     databasesSeen(server, from),
   ]);
+  const growth = growthRows ?? growthOf(sizes);
   const last = serverPoints[serverPoints.length - 1];
   return {
     server,

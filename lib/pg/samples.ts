@@ -31,21 +31,39 @@ const CHECKPOINTS_OLD = /* sql */ `
 
 // Client backends only, the sampler's own session excluded (it is always active and in a
 // transaction). Sessions of other roles show state NULL without pg_read_all_stats: they still
-// count in conn_total. pg_current_wal_lsn() fails on a standby, hence the CASEs.
+// count in conn_total. pg_current_wal_lsn() fails on a standby, hence the CASEs. Each source is
+// read and aggregated once (one row per CTE): the cost is planning plus one pass over
+// pg_stat_activity and pg_stat_database (see test/bench/monitoring-bench.ts).
 function sampleSql(versionNum: number): string {
   return /* sql */ `
 WITH a AS MATERIALIZED (
   SELECT datid, backend_type, state, wait_event_type, xact_start, backend_xmin, backend_xid
     FROM pg_stat_activity
    WHERE pid <> pg_backend_pid()
-), c AS (
-  SELECT * FROM a WHERE backend_type = 'client backend'
+), conn AS (
+  SELECT count(*) FILTER (WHERE backend_type = 'autovacuum worker') AS av_workers,
+         count(*) FILTER (WHERE backend_type = 'client backend') AS conn_total,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active') AS conn_active,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'idle') AS conn_idle,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state LIKE 'idle in transaction%') AS conn_idle_in_xact,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND wait_event_type IS NULL) AS wait_cpu,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND wait_event_type = 'Lock') AS wait_lock,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND wait_event_type = 'LWLock') AS wait_lwlock,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND wait_event_type = 'IO') AS wait_io,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND wait_event_type = 'IPC') AS wait_ipc,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active' AND wait_event_type = 'Client') AS wait_client,
+         count(*) FILTER (WHERE backend_type = 'client backend' AND state = 'active'
+                            AND wait_event_type NOT IN ('Lock', 'LWLock', 'IO', 'IPC', 'Client')) AS wait_other,
+         greatest(0, extract(epoch FROM max(now() - xact_start) FILTER (WHERE backend_type = 'client backend'))) AS longest_xact_s,
+         -- what holds the xmin horizon back: sessions (standby feedback shows on walsenders)
+         max(greatest(age(backend_xmin), age(backend_xid))) AS session_xmin_age
+    FROM a
 ), per_db AS (
   SELECT datid,
          count(*) FILTER (WHERE state = 'active') AS conn_active,
          count(*) FILTER (WHERE state = 'idle') AS conn_idle,
          count(*) FILTER (WHERE state LIKE 'idle in transaction%') AS conn_idle_in_xact
-    FROM c GROUP BY datid
+    FROM a WHERE backend_type = 'client backend' GROUP BY datid
 ), d AS (
   SELECT s.datid::bigint AS datid, s.datname, s.stats_reset, s.numbackends AS backends,
          coalesce(p.conn_active, 0) AS conn_active, coalesce(p.conn_idle, 0) AS conn_idle,
@@ -56,64 +74,54 @@ WITH a AS MATERIALIZED (
     JOIN pg_database b ON b.oid = s.datid
     LEFT JOIN per_db p ON p.datid = s.datid
    WHERE NOT b.datistemplate
-), ckpt AS (${versionNum >= 170000 ? CHECKPOINTS_17 : CHECKPOINTS_OLD})
+), sums AS (
+  SELECT sum(xact_commit) AS xact_commit, sum(xact_rollback) AS xact_rollback, sum(blks_read) AS blks_read,
+         sum(blks_hit) AS blks_hit, sum(tup_returned) AS tup_returned, sum(tup_fetched) AS tup_fetched,
+         sum(tup_inserted) AS tup_inserted, sum(tup_updated) AS tup_updated, sum(tup_deleted) AS tup_deleted,
+         sum(temp_files) AS temp_files, sum(temp_bytes) AS temp_bytes, sum(deadlocks) AS deadlocks,
+         -- changes when a database comes or goes or has its counters reset: the sums then jump
+         hashtext(string_agg(datid || ':' || coalesce(extract(epoch FROM stats_reset)::text, '-'), ',' ORDER BY datid)) AS db_epoch,
+         coalesce(json_agg(d), '[]') AS databases
+    FROM d
+), ckpt AS (${versionNum >= 170000 ? CHECKPOINTS_17 : CHECKPOINTS_OLD}
+), rep AS (
+  SELECT max(CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn() - replay_lsn END) AS standby_lag_bytes,
+         extract(epoch FROM max(replay_lag)) AS standby_lag_s
+    FROM pg_stat_replication
+), horizon AS (
+  SELECT (SELECT max(greatest(age(xmin), age(catalog_xmin))) FROM pg_replication_slots) AS slot_xmin_age,
+         (SELECT max(age(transaction)) FROM pg_prepared_xacts) AS prepared_xmin_age
+)
 SELECT json_build_object(
   'version_num', current_setting('server_version_num')::int,
   'postmaster_start', pg_postmaster_start_time(),
   'in_recovery', pg_is_in_recovery(),
   'max_connections', current_setting('max_connections')::int,
   'av_max_workers', current_setting('autovacuum_max_workers')::int,
-  'av_workers', (SELECT count(*) FROM a WHERE backend_type = 'autovacuum worker'),
-  'conn_active', (SELECT count(*) FROM c WHERE state = 'active'),
-  'conn_idle', (SELECT count(*) FROM c WHERE state = 'idle'),
-  'conn_idle_in_xact', (SELECT count(*) FROM c WHERE state LIKE 'idle in transaction%'),
-  'conn_total', (SELECT count(*) FROM c),
-  'wait_cpu', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type IS NULL),
-  'wait_lock', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'Lock'),
-  'wait_lwlock', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'LWLock'),
-  'wait_io', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'IO'),
-  'wait_ipc', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'IPC'),
-  'wait_client', (SELECT count(*) FROM c WHERE state = 'active' AND wait_event_type = 'Client'),
-  'wait_other', (SELECT count(*) FROM c WHERE state = 'active'
-                   AND wait_event_type NOT IN ('Lock', 'LWLock', 'IO', 'IPC', 'Client')),
-  'longest_xact_s', (SELECT greatest(0, extract(epoch FROM max(now() - xact_start))) FROM c),
-  -- what holds the xmin horizon back: sessions (incl. standby feedback via walsenders), slots, 2PC;
-  -- 0 when nothing does
-  'oldest_xmin_age', coalesce(greatest(
-      (SELECT max(greatest(age(backend_xmin), age(backend_xid))) FROM a),
-      (SELECT max(greatest(age(xmin), age(catalog_xmin))) FROM pg_replication_slots),
-      (SELECT max(age(transaction)) FROM pg_prepared_xacts)), 0),
+  'av_workers', conn.av_workers,
+  'conn_active', conn.conn_active, 'conn_idle', conn.conn_idle, 'conn_idle_in_xact', conn.conn_idle_in_xact,
+  'conn_total', conn.conn_total,
+  'wait_cpu', conn.wait_cpu, 'wait_lock', conn.wait_lock, 'wait_lwlock', conn.wait_lwlock, 'wait_io', conn.wait_io,
+  'wait_ipc', conn.wait_ipc, 'wait_client', conn.wait_client, 'wait_other', conn.wait_other,
+  'longest_xact_s', coalesce(conn.longest_xact_s, 0),
+  -- sessions, replication slots and prepared transactions; 0 when nothing holds the horizon
+  'oldest_xmin_age', coalesce(greatest(conn.session_xmin_age, horizon.slot_xmin_age, horizon.prepared_xmin_age), 0),
   'wal_lsn', CASE WHEN NOT pg_is_in_recovery() THEN pg_current_wal_lsn() - '0/0'::pg_lsn END,
   'receive_lsn', pg_last_wal_receive_lsn() - '0/0'::pg_lsn,
   'replay_lsn', pg_last_wal_replay_lsn() - '0/0'::pg_lsn,
   'replay_lag_s', CASE WHEN pg_is_in_recovery()
                        THEN greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp())) END,
-  'standby_lag_bytes', CASE WHEN NOT pg_is_in_recovery()
-                            THEN (SELECT max(pg_current_wal_lsn() - replay_lsn) FROM pg_stat_replication) END,
-  'standby_lag_s', CASE WHEN NOT pg_is_in_recovery()
-                        THEN (SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication) END,
-  'ckpt_timed', (SELECT ckpt_timed FROM ckpt),
-  'ckpt_requested', (SELECT ckpt_requested FROM ckpt),
-  'ckpt_buffers', (SELECT ckpt_buffers FROM ckpt),
-  'ckpt_write_ms', (SELECT ckpt_write_ms FROM ckpt),
-  'ckpt_sync_ms', (SELECT ckpt_sync_ms FROM ckpt),
-  'ckpt_reset', (SELECT ckpt_reset FROM ckpt),
-  'xact_commit', (SELECT sum(xact_commit) FROM d),
-  'xact_rollback', (SELECT sum(xact_rollback) FROM d),
-  'blks_read', (SELECT sum(blks_read) FROM d),
-  'blks_hit', (SELECT sum(blks_hit) FROM d),
-  'tup_returned', (SELECT sum(tup_returned) FROM d),
-  'tup_fetched', (SELECT sum(tup_fetched) FROM d),
-  'tup_inserted', (SELECT sum(tup_inserted) FROM d),
-  'tup_updated', (SELECT sum(tup_updated) FROM d),
-  'tup_deleted', (SELECT sum(tup_deleted) FROM d),
-  'temp_files', (SELECT sum(temp_files) FROM d),
-  'temp_bytes', (SELECT sum(temp_bytes) FROM d),
-  'deadlocks', (SELECT sum(deadlocks) FROM d),
-  -- changes when a database comes or goes or has its counters reset: the sums above then jump
-  'db_epoch', (SELECT hashtext(string_agg(datid || ':' || coalesce(extract(epoch FROM stats_reset)::text, '-'), ',' ORDER BY datid)) FROM d),
-  'databases', (SELECT coalesce(json_agg(d), '[]') FROM d)
-) AS sample`;
+  'standby_lag_bytes', rep.standby_lag_bytes, 'standby_lag_s', rep.standby_lag_s,
+  'ckpt_timed', ckpt.ckpt_timed, 'ckpt_requested', ckpt.ckpt_requested, 'ckpt_buffers', ckpt.ckpt_buffers,
+  'ckpt_write_ms', ckpt.ckpt_write_ms, 'ckpt_sync_ms', ckpt.ckpt_sync_ms, 'ckpt_reset', ckpt.ckpt_reset,
+  'xact_commit', sums.xact_commit, 'xact_rollback', sums.xact_rollback, 'blks_read', sums.blks_read,
+  'blks_hit', sums.blks_hit, 'tup_returned', sums.tup_returned, 'tup_fetched', sums.tup_fetched,
+  'tup_inserted', sums.tup_inserted, 'tup_updated', sums.tup_updated, 'tup_deleted', sums.tup_deleted,
+  'temp_files', sums.temp_files, 'temp_bytes', sums.temp_bytes, 'deadlocks', sums.deadlocks,
+  'db_epoch', sums.db_epoch,
+  'databases', sums.databases
+) AS sample
+  FROM conn, sums, ckpt, rep, horizon`;
 }
 
 // pg_database_size needs CONNECT on the database or pg_read_all_stats; without either the size
@@ -169,6 +177,11 @@ async function oneRoundTrip<T>(server: string, sql: string): Promise<T> {
 // (first sample, or an upgrade) fails on a missing relation or column and is retried once.
 const versions = new Map<string, number>();
 const UNDEFINED_OBJECT = new Set(["42P01", "42703", "42883"]);
+
+/** The sample's SQL for the server's version (the bench measures its planning time). */
+export function sampleStatement(versionNum: number): string {
+  return sampleSql(versionNum);
+}
 
 /** The sampler's one read of a server (every interval). */
 export async function readServerSample(server: string): Promise<ServerSample> {

@@ -127,10 +127,12 @@ export function bucketSql(opts: {
   const select = columns.map((x) => `${read(x, x.agg === "last" ? "r" : "g")} AS ${x.col}`);
   const at = opts.output === "point" ? "(extract(epoch FROM g.bucket) * 1000)::float8" : "g.bucket";
   const lastAt = opts.output === "point" ? "(extract(epoch FROM g.last_at) * 1000)::float8" : "g.last_at";
-  const join = byDatabase ? "r.server = $1 AND r.datname = g.datname AND r.at = g.last_at" : "r.server = $1 AND r.at = g.last_at";
+  // The time range again on the joined side: without it the planner cannot prune partitions
+  // there and hashes every raw point of the server (a 1 h chart read 2 days of rows).
+  const join = `r.server = $1 AND r.at >= $2 AND r.at < $3 AND ${byDatabase ? "r.datname = g.datname AND " : ""}r.at = g.last_at`;
   return /* sql */ `
     WITH g AS (
-      SELECT ${key}to_timestamp(floor(extract(epoch FROM at) / $4) * $4) AS bucket,
+      SELECT ${key}to_timestamp(floor(extract(epoch FROM at)::float8 / $4) * $4) AS bucket,
              max(at) AS last_at, count(*)::int AS samples${aggregated.length ? ", " + aggregated.join(", ") : ""}
         FROM ${table}
        WHERE server = $1 AND at >= $2 AND at < $3${filter}

@@ -12,7 +12,7 @@ const DATABASE_HOURLY = hourlyPointSql("metric_database_hourly", DATABASE_COLUMN
 
 const SIZES = /* sql */ `
   SELECT DISTINCT ON (datname, bucket) datname, (extract(epoch FROM bucket) * 1000)::float8 AS at, size_bytes::float8 AS size
-    FROM (SELECT datname, at, size_bytes, to_timestamp(floor(extract(epoch FROM at) / $4) * $4) AS bucket
+    FROM (SELECT datname, at, size_bytes, to_timestamp(floor(extract(epoch FROM at)::float8 / $4) * $4) AS bucket
             FROM metric_database_sizes
            WHERE server = $1 AND at >= $2 AND at < $3 AND ($5::text IS NULL OR datname = $5)) s
    ORDER BY datname, bucket, at DESC`;
@@ -79,9 +79,17 @@ export async function databasesSeen(server: string, since: number): Promise<stri
   return (await (await store()).query(DATABASES_SEEN, [server, new Date(since)])).rows.map((r) => r.datname as string);
 }
 
-// The newest two raw points per server (the fleet's rates need two); an hour back at most so the
-// scan stays within the newest partitions.
-const LATEST_POINTS = /* sql */ `
+// The newest `n` raw points per server: one scan of the last few intervals for all servers, then
+// a per-server look back (an hour at most) only for those with nothing that recent (stale or down).
+const RECENT_POINTS = /* sql */ `
+  SELECT * FROM (
+    SELECT m.server, (extract(epoch FROM m.at) * 1000)::float8 AS at, (extract(epoch FROM m.at) * 1000)::float8 AS "lastAt",
+           1 AS samples, ${pointColumns(SERVER_COLUMNS, "m")},
+           row_number() OVER (PARTITION BY m.server ORDER BY m.at DESC) AS rn
+      FROM metric_server_samples m
+     WHERE m.server = ANY($1::text[]) AND m.at > now() - $3 * interval '1 millisecond') x
+   WHERE rn <= $2`;
+const OLDER_POINTS = /* sql */ `
   SELECT s.server, p.*
     FROM unnest($1::text[]) AS s(server)
     CROSS JOIN LATERAL (
@@ -97,15 +105,24 @@ const STATES = /* sql */ `
          (extract(epoch FROM checked_at) * 1000)::float8 AS "checkedAt"
     FROM metric_server_state WHERE server = ANY($1::text[])`;
 
-/** Newest `n` points per server, newest first. */
-export async function latestPoints(servers: string[], n: number): Promise<Map<string, Point[]>> {
-  const { rows } = await (await store()).query(LATEST_POINTS, [servers, n]);
+/** Newest `n` points per server, newest first; `recentMs`: how far back the common scan looks. */
+export async function latestPoints(servers: string[], n: number, recentMs = 120_000): Promise<Map<string, Point[]>> {
+  const db = await store();
   const out = new Map<string, Point[]>();
-  for (const r of rows as (Point & { server: string })[]) {
-    const list = out.get(r.server) ?? [];
-    list.push(r);
-    out.set(r.server, list);
+  const add = (rows: (Point & { server: string })[]) => {
+    for (const r of rows) {
+      const list = out.get(r.server) ?? [];
+      list.push(r);
+      out.set(r.server, list);
+    }
+  };
+  add((await db.query(RECENT_POINTS, [servers, n, recentMs])).rows);
+  const missing = servers.filter((s) => (out.get(s)?.length ?? 0) < n);
+  if (missing.length) {
+    for (const s of missing) out.delete(s);
+    add((await db.query(OLDER_POINTS, [missing, n])).rows);
   }
+  for (const list of out.values()) list.sort((a, b) => b.at - a.at);
   return out;
 }
 
