@@ -72,7 +72,7 @@ export function ensureSampler(opts: { collectors?: readonly Collector[] } = {}):
   const tickMs = Math.min(1_000, Math.max(50, Math.floor(samplerIntervalMs() / 4)));
   const s: Sampler = {
     owner: `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
-    timer: setInterval(() => tick(s), tickMs),
+    timer: setInterval(() => safeTick(s), tickMs),
     held: new Map(),
     lastSlot: new Map(),
     running: new Set(),
@@ -89,7 +89,7 @@ export function ensureSampler(opts: { collectors?: readonly Collector[] } = {}):
   };
   s.timer.unref?.(); // never keeps a process (a test run, a CLI) alive on its own
   g.__pgwardenSampler = s;
-  tick(s);
+  safeTick(s);
 }
 
 /** Stops sampling, waits for runs in flight and gives the leases back (tests, clean shutdown). */
@@ -132,6 +132,15 @@ export function offsetOf(server: string, intervalMs: number): number {
 
 function slotOf(t: number, server: string, intervalMs: number): number {
   return Math.floor((t - offsetOf(server, intervalMs)) / intervalMs);
+}
+
+/** A throw out of a timer callback would end the console process: log it and go on. */
+function safeTick(s: Sampler) {
+  try {
+    tick(s);
+  } catch (err) {
+    logOnce(s, "tick", "sampler tick failed", err);
+  }
 }
 
 function tick(s: Sampler) {
