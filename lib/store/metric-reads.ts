@@ -162,16 +162,20 @@ export async function latestSizes(servers: string[]): Promise<{ server: string; 
   return (await (await store()).query(LATEST_SIZES, [servers])).rows;
 }
 
-// After a takeover the new lease holder must not sample a server again in the same interval.
-const LAST_SAMPLE_AT = /* sql */ `
-  SELECT s.server, (SELECT (extract(epoch FROM max(m.at)) * 1000)::float8 FROM metric_server_samples m
-                     WHERE m.server = s.server AND m.at > now() - interval '1 hour') AS at
-    FROM unnest($1::text[]) AS s(server)`;
+// After a takeover the new lease holder must not sample a server again in the same interval,
+// and can start from the version its predecessor saw (the sample SQL depends on it).
+const LAST_SAMPLES = /* sql */ `
+  SELECT s.server, l.at, l.version_num
+    FROM unnest($1::text[]) AS s(server)
+    LEFT JOIN LATERAL (
+      SELECT (extract(epoch FROM m.at) * 1000)::float8 AS at, m.version_num FROM metric_server_samples m
+       WHERE m.server = s.server AND m.at > now() - interval '1 hour'
+       ORDER BY m.at DESC LIMIT 1) l ON true`;
 
-export async function lastSampleTimes(servers: string[]): Promise<Map<string, number | null>> {
+export async function lastSamples(servers: string[]): Promise<Map<string, { at: number; versionNum: number | null } | null>> {
   if (!servers.length) return new Map();
-  const { rows } = await (await store()).query(LAST_SAMPLE_AT, [servers]);
-  return new Map(rows.map((r) => [r.server as string, r.at as number | null]));
+  const { rows } = await (await store()).query(LAST_SAMPLES, [servers]);
+  return new Map(rows.map((r) => [r.server as string, r.at === null ? null : { at: r.at as number, versionNum: r.version_num as number | null }]));
 }
 
 const LAST_SIZES_AT = /* sql */ `

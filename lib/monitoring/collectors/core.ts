@@ -1,8 +1,8 @@
 import "server-only";
 import { env } from "@/lib/config/env";
 import { DbError } from "@/lib/pg/errors";
-import { readServerSample, type ServerSample } from "@/lib/pg/samples";
-import { lastSampleTimes } from "@/lib/store/metric-reads";
+import { readServerSample, rememberVersion, type ServerSample } from "@/lib/pg/samples";
+import { lastSamples } from "@/lib/store/metric-reads";
 import { insertServerSample, nextHourToRollUp, recordServerState, rollUpHours } from "@/lib/store/metrics";
 import type { Collector, CollectorContext } from "../collector";
 
@@ -53,7 +53,11 @@ export const coreCollector: Collector<ServerSample> = {
     await recordServerState(ctx.server.id, false, describe(err));
     mem.lastOk.set(ctx.server.id, false);
   },
-  lastRunTimes: (servers) => lastSampleTimes(servers),
+  async lastRunTimes(servers) {
+    const last = await lastSamples(servers);
+    for (const [server, l] of last) if (l?.versionNum) rememberVersion(server, l.versionNum);
+    return new Map([...last].map(([server, l]) => [server, l?.at ?? null]));
+  },
 };
 
 /** Tests switch stores between files: forget what this process wrote to the previous one. */
