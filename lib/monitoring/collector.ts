@@ -28,8 +28,9 @@ export interface Collector<T = unknown> {
   /** after a failed read (the core collector records the server as down) */
   failed?(ctx: CollectorContext, err: unknown): Promise<void>;
   /**
-   * When this collector last stored something for each server (epoch ms), so a replica that just
-   * took a lease over does not repeat the current interval. Without it the first run is at once.
+   * Called when this replica takes servers over: when this collector last stored something for
+   * each (epoch ms), so the current interval is not repeated (without it the first run is at once).
+   * One query for all the servers taken: it may also prime what the collector keeps per server.
    */
   lastRunTimes?(servers: string[]): Promise<Map<string, number | null>>;
 }
