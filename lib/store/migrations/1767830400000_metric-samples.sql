@@ -219,15 +219,17 @@ $$;
 REVOKE ALL ON FUNCTION pgwarden_metric_partitions_ensure(date, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION pgwarden_metric_partitions_drop(integer, integer) FROM PUBLIC;
 
--- Default privileges from the first migration cover tables created later by the same role, but
--- not when the store role was made by another migrating user: grant explicitly where it exists.
+-- The console's login (pgwarden_store_app, lib/store/roles.ts) gets exactly what the sampler and the
+-- charts need. The owner's default privileges would give it UPDATE and DELETE on every new table:
+-- metric history is append-only for the console (retention drops partitions through the function
+-- above), and metric_partitioned_tables is read-only because the partition functions trust its names.
 DO $$
 BEGIN
   IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgwarden_store_app') THEN
+    REVOKE ALL ON metric_server_samples, metric_database_samples, metric_server_hourly,
+                  metric_database_hourly, metric_database_sizes, metric_partitioned_tables FROM pgwarden_store_app;
     GRANT SELECT, INSERT ON metric_server_samples, metric_database_samples, metric_server_hourly,
                             metric_database_hourly, metric_database_sizes TO pgwarden_store_app;
-    -- read-only: the partition functions act on the names listed there
-    REVOKE ALL ON metric_partitioned_tables FROM pgwarden_store_app;
     GRANT SELECT ON metric_partitioned_tables TO pgwarden_store_app;
     GRANT SELECT, INSERT, UPDATE, DELETE ON metric_server_state, sampler_leases, sampler_replicas TO pgwarden_store_app;
     GRANT EXECUTE ON FUNCTION pgwarden_metric_partitions_ensure(date, date) TO pgwarden_store_app;
