@@ -57,6 +57,9 @@ export const coreCollector: Collector<ServerSample> = {
     await rollUpFinishedHours(id, ctx.at);
   },
   async failed(ctx, err) {
+    // Every connection of the server's budget in use by pages ("console busy"): the server answers,
+    // so this is a skipped sample, never "down" on the fleet. The next interval tries again.
+    if (err instanceof DbError && err.code === "console_busy") return;
     // Written on every failure: checked_at tells the fleet the "down" is current, not stale.
     await recordServerState(ctx.server.id, false, describe(err));
     mem.lastOk.set(ctx.server.id, false);
