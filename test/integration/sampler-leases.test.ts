@@ -7,8 +7,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { startCluster, type Cluster } from "@/lib/embedded/cluster";
 import { offsetOf } from "@/lib/monitoring/sampler";
-import { connect, freshDatabase, pgServers, waitFor } from "../helpers/pg";
+import { connect, pgServers, waitFor } from "../helpers/pg";
 import { startSamplerProcess, writeServersFile, type SamplerProcess } from "../helpers/sampler-process";
+import { freshStore } from "../helpers/store";
 
 // 10 s: on a loaded 2-core test machine 200 samples in 5 s per replica is not always possible.
 const INTERVAL_S = 10;
@@ -26,16 +27,18 @@ describe("sampler leases across two console processes (PG 18 and 14 clusters)", 
       startCluster({ major: 18, settings: { max_connections: 300 } }),
       startCluster({ major: 14, settings: { max_connections: 300 } }),
     ]);
-    const storeUrl = await freshDatabase(pgServers()[0]!.url, "sampler_leases_store");
+    // As in production: the replicas log in as the store's app role and migrate as its owner.
+    const { appUrl, ownerUrl } = await freshStore(pgServers()[0]!.url, "sampler_leases_store");
     env = {
-      PGWARDEN_STORE_URL: storeUrl,
+      PGWARDEN_STORE_URL: appUrl,
+      PGWARDEN_STORE_MIGRATION_URL: ownerUrl,
       PGWARDEN_SERVERS: writeServersFile(IDS.map((id, i) => ({ id, url: clusters[i % 2]!.url() }))),
       PGWARDEN_SAMPLE_INTERVAL_S: String(INTERVAL_S),
       // The survivor opens 100 new connections at once (SCRAM on both sides); on a test machine
       // shared with other test files the default 3 s connect timeout fails some of them.
       PGWARDEN_CONNECT_TIMEOUT_MS: "10000",
     };
-    st = await connect(storeUrl);
+    st = await connect(appUrl);
   });
   afterAll(async () => {
     for (const p of procs) await p.kill();
