@@ -12,5 +12,7 @@ export async function register() {
     // The maintenance worker claims queued jobs and marks jobs of a dead console "unknown" at start.
     const { ensureJobWorker } = await import("@/lib/jobs/worker");
     ensureJobWorker();
+    // The metrics sampler leases its share of the servers and samples them (PGWARDEN_SAMPLER=off: none).
+    (await import("@/lib/monitoring/sampler")).ensureSampler();
   }
 }

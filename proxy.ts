@@ -57,7 +57,8 @@ function secureHeaders(response: NextResponse, request: NextRequest): NextRespon
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (pathname.startsWith("/api/")) {
+  // /metrics is for Prometheus: a bearer token, never a session cookie (app/metrics/route.ts).
+  if (pathname.startsWith("/api/") || pathname === "/metrics") {
     // Route handlers answer 401 themselves (JSON, not a redirect); they only get the headers.
     return secureHeaders(NextResponse.next(), request);
   }

@@ -2,13 +2,16 @@
 // Not part of pass/fail; printed for the closing notes.
 import { benchActivity } from "../../test/bench/activity-bench";
 import { benchLint } from "../../test/bench/lint-bench";
+import { benchMonitoring } from "../../test/bench/monitoring-bench";
 import { benchStorage } from "../../test/bench/storage-bench";
 import { startConsoleStack } from "../../test/helpers/console-stack";
 
 const seconds = Number(process.env.BENCH_SECONDS || 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS || 60);
 const sessions = Number(process.env.BENCH_SESSIONS || 2000);
-const only = process.env.BENCH_ONLY; // "activity", "storage" or "lint"
+const only = process.env.BENCH_ONLY; // "activity", "lint", "storage" or "monitoring"
+const want = (part: string) => !only || only === part;
+const samplerSeconds = Number(process.env.BENCH_SAMPLER_SECONDS || 60);
 
 function print(title: string, figures: Record<string, number | string>) {
   console.log(`\n== ${title}`);
@@ -17,23 +20,25 @@ function print(title: string, figures: Record<string, number | string>) {
 }
 
 async function main() {
-  if (!only || only === "activity") {
-    const stack = await startConsoleStack({ pgSettings: { max_connections: sessions + 300 } });
+  if (want("activity")) {
+    // The sampler's own cost is measured below; here the figures are the pages' alone.
+    const stack = await startConsoleStack({ pgSettings: { max_connections: sessions + 300 }, env: { PGWARDEN_SAMPLER: "off" } });
     try {
       print(`activity (${seconds} s per phase, ${sessions} sessions)`, await benchActivity(stack, { seconds, idleSeconds, sessions }));
     } finally {
       await stack.stop();
     }
   }
-  if (!only || only === "lint") {
-    const stack = await startConsoleStack();
+  if (want("lint")) {
+    // Event-loop figures without the sampler's ticks in them (its cost is measured on its own).
+    const stack = await startConsoleStack({ env: { PGWARDEN_SAMPLER: "off" } });
     try {
       print(`lint off the event loop (${seconds} s per phase)`, await benchLint(stack, { seconds }));
     } finally {
       await stack.stop();
     }
   }
-  if (!only || only === "storage") {
+  if (want("storage")) {
     const { startCluster } = await import("@/lib/embedded/cluster");
     const cluster = await startCluster({ major: 18 });
     try {
@@ -41,6 +46,9 @@ async function main() {
     } finally {
       await cluster.destroy();
     }
+  }
+  if (want("monitoring")) {
+    print(`monitoring (sampler cost, 200 servers over ${samplerSeconds} s, 7-day charts)`, await benchMonitoring({ seconds: samplerSeconds }));
   }
 }
 

@@ -104,6 +104,25 @@ const EnvSchema = z.object({
     (v) => (v === "" || v === undefined ? undefined : v),
     z.coerce.number().int().min(100).max(600_000).default(10_000),
   ),
+  // ---- monitoring (sampler, metric history, Prometheus) -- issue 12 ----
+  /** Seconds between two samples of one server (each replica samples only the servers it leases). */
+  PGWARDEN_SAMPLE_INTERVAL_S: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(1).max(3_600).default(15),
+  ),
+  /** Days of metric history kept in the store (hourly points); older partitions are dropped. */
+  PGWARDEN_METRICS_RETENTION_DAYS: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(2).max(3_650).default(14),
+  ),
+  /** "off" keeps this replica from sampling (a web-only replica); others still do. */
+  PGWARDEN_SAMPLER: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["on", "off"]).default("on")),
+  /** Bearer token for GET /metrics (Prometheus). Unset: /metrics answers 404. */
+  PGWARDEN_METRICS_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(16, "use at least 16 characters").optional(),
+  ),
+  // ---- end monitoring ----
 });
 
 export type Env = z.infer<typeof EnvSchema>;
