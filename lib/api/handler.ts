@@ -4,7 +4,7 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { checkStateChange } from "@/lib/auth/csrf";
 import { authorize, requireUser, type SessionUser } from "@/lib/auth/guard";
 import { effectiveRole, type Permission, type Role } from "@/lib/auth/permissions";
-import { findServer } from "@/lib/config/servers";
+import { findPgbouncer, findServer } from "@/lib/config/servers";
 import { ApiError } from "./errors";
 import { errorResponse, json } from "./respond";
 
@@ -17,6 +17,8 @@ type Ctx = { params: Promise<Record<string, string | string[]>> };
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   /** What the caller must be allowed to do on the route's server (checked before anything runs). */
   permission: Permission;
+  /** Which kind of registry entry `params.server` must name (default: a PostgreSQL server). */
+  serverKind?: "postgres" | "pgbouncer";
   params?: P;
   query?: Q;
   body?: B;
@@ -89,8 +91,12 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
         await authorize(user, server, spec.permission, { client, method: request.method, path });
         auth = { user, role: effectiveRole(user, server) };
       }
-      if (server !== undefined && !findServer(server)) {
-        throw new ApiError(404, "unknown_server", "No server with that id is configured.");
+      if (server !== undefined) {
+        // A PgBouncer id on a PostgreSQL route (or the reverse) is as unknown as a made-up id.
+        const bouncer = spec.serverKind === "pgbouncer";
+        if (!(bouncer ? findPgbouncer(server) : findServer(server))) {
+          throw new ApiError(404, "unknown_server", `No ${bouncer ? "PgBouncer" : "server"} with that id is configured.`);
+        }
       }
       const query = spec.query ? spec.query.parse(searchParamsObject(new URL(request.url))) : undefined;
       const body = spec.body ? spec.body.parse(await readJsonBody(request)) : undefined;

@@ -16,7 +16,8 @@ export interface Binaries {
   postgres: string;
 }
 
-async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
+/** The `postgres` OS user when we are root (created if missing), so files can be handed to it. */
+export async function postgresUser(): Promise<{ uid?: number; gid?: number }> {
   if (os.userInfo().uid !== 0) return {};
   const ids = async () => ({
     uid: Number((await run("id -u postgres")).stdout.trim()),
@@ -70,7 +71,8 @@ export async function startServer(bin: Binaries, dataDir: string, port: number, 
     let log = "";
     child.stderr?.on("data", (c: Buffer) => {
       log += c.toString();
-      if (log.includes("database system is ready to accept connections")) resolve();
+      // A hot standby says "ready to accept read-only connections".
+      if (/database system is ready to accept (read-only )?connections/.test(log)) resolve();
     });
     child.once("exit", (code) => reject(new Error(`postgres exited (${code}) before it was ready:\n${log}`)));
   });

@@ -209,8 +209,13 @@ export function capabilities(f: ServerFacts): Capability[] {
   return out;
 }
 
+/** The server's facts, read once per interval and shared by every area that needs them. */
+export function cachedServerFacts(server: string): Promise<ServerFacts> {
+  return coalescedRead({ server }, "server-info", serverFacts);
+}
+
 export async function serverInfo(server: string): Promise<ServerInfoResponse> {
-  const facts = await coalescedRead({ server }, "server-info", serverFacts);
+  const facts = await cachedServerFacts(server);
   return {
     version: facts.version,
     versionNum: facts.versionNum,
