@@ -5,8 +5,26 @@ import { startCluster, type Cluster, type Major } from "../../../lib/embedded/cl
 import { waitFor } from "../pg";
 import { withClient } from "../storage-fixtures";
 
-export function startFailingArchiverCluster(major: Major): Promise<Cluster> {
-  return startCluster({ major, settings: { archive_mode: "on", archive_command: "false", max_connections: 50 } });
+/**
+ * archive_mode needs a restart, so it is a start setting; archive_command is set with ALTER SYSTEM
+ * (a `-c` setting would override postgresql.auto.conf, and tests change the command by reload).
+ */
+export async function startFailingArchiverCluster(major: Major): Promise<Cluster> {
+  const cluster = await startCluster({ major, settings: { archive_mode: "on", max_connections: 50 } });
+  await setArchiveCommand(cluster.url(), "false");
+  return cluster;
+}
+
+export async function setArchiveCommand(url: string, command: string): Promise<void> {
+  await withClient(url, async (c) => {
+    await c.query(`ALTER SYSTEM SET archive_command = ${pg.escapeLiteral(command)}`);
+    await c.query(`SELECT pg_reload_conf()`);
+    // The reload is asynchronous: wait until a new session sees the command.
+  });
+  await waitFor(
+    () => withClient(url, async (c) => (await c.query(`SELECT current_setting('archive_command') AS v`)).rows[0].v === command),
+    `archive_command = ${command}`,
+  );
 }
 
 /** Writes, switches WAL and waits until pg_stat_archiver has counted a failure. */

@@ -5,7 +5,10 @@ import { withClient } from "../storage-fixtures";
 
 export const SEGMENT = 16 * 1024 * 1024;
 
-/** Creates an inactive physical slot and makes it retain at least `segments` WAL segments. */
+/**
+ * Creates an inactive physical slot and switches WAL `segments` times behind it: it then retains
+ * more than `segments - 1` whole segments (its restart_lsn lies inside the first one).
+ */
 export async function abandonedSlot(url: string, slot: string, segments = 3): Promise<number> {
   return withClient(url, async (c) => {
     await c.query(`SELECT pg_create_physical_replication_slot($1, true)`, [slot]);
@@ -21,8 +24,8 @@ export async function abandonedSlot(url: string, slot: string, segments = 3): Pr
         [slot],
       );
       const retained = Number(rows[0]?.retained ?? 0);
-      return retained >= segments * SEGMENT ? retained : null;
-    }, `slot ${slot} retaining ${segments} segments`);
+      return retained > (segments - 1) * SEGMENT ? retained : null;
+    }, `slot ${slot} retaining over ${segments - 1} segments`);
   });
 }
 
