@@ -17,6 +17,12 @@ export interface PostgresSide {
 
 export const SPINDLES = 1;
 
+/** Linux /proc/cpuinfo: one "processor : N" line per logical CPU. */
+export function coresFromCpuinfo(text: string): number | null {
+  const n = (text.match(/^processor\s*:/gm) ?? []).length;
+  return n > 0 ? n : null;
+}
+
 /** The most server connections the pools of these databases may open. */
 export function configuredMaxConnections(databases: BouncerDatabase[], pools: Pool[]): number {
   let total = 0;

@@ -5,7 +5,7 @@ import type { BouncerDatabase, Pool, SizingAdvice } from "@/lib/schemas/pgbounce
 import { coalesceStale } from "../coalesce";
 import { read } from "../run";
 import type { Queryable } from "../types";
-import { sizingAdvice, type PostgresSide } from "./sizing-math";
+import { coresFromCpuinfo, sizingAdvice, type PostgresSide } from "./sizing-math";
 
 // Pool sizing needs the cores of the database host. PostgreSQL has no function for that: the
 // servers file may say ("cores": 8), otherwise /proc/cpuinfo is read through pg_read_file where
@@ -17,11 +17,6 @@ const LIMITS = /* sql */ `
          current_setting('superuser_reserved_connections')::int AS superuser_reserved,
          has_function_privilege('pg_read_file(text)', 'EXECUTE') AS can_read_files`;
 const CPUINFO = /* sql */ `SELECT pg_read_file('/proc/cpuinfo') AS cpuinfo`;
-
-export function coresFromCpuinfo(text: string): number | null {
-  const n = (text.match(/^processor\s*:/gm) ?? []).length;
-  return n > 0 ? n : null;
-}
 
 async function postgresSide(db: Queryable): Promise<Omit<PostgresSide, "configuredCores">> {
   const r = (await db.query(LIMITS)).rows[0];
