@@ -185,6 +185,28 @@ describe.each(pgServers())("PgBouncer in front of PG $major", (s) => {
     ]);
   });
 
+  test("PAUSE behind an open transaction: reported as paused while PgBouncer waits for it, not as a failure; RESUME ends it", async () => {
+    const holder = await connect(f.appUrl, "pgwarden-test-holder");
+    try {
+      await holder.query("BEGIN; SELECT 1"); // holds a server connection until COMMIT (transaction mode)
+      const started = Date.now();
+      const res = await act("admin", "pause", confirm("pause"));
+      const body = (await res.json()) as BouncerActionResponse;
+      expect(body).toMatchObject({ action: "pause", outcome: "ok", paused: true });
+      expect(body.message).toMatch(/Transactions already running/);
+      expect(Date.now() - started).toBeLessThan(15_000); // the console's timeout, not the transaction, ends the wait
+      expect(await paused()).toBe(1);
+      const outcome = await st.query(`SELECT outcome FROM audit_log WHERE kind = 'outcome' AND action = 'pgbouncer_pause' ORDER BY id DESC LIMIT 1`);
+      expect(outcome.rows[0].outcome).toBe("ok");
+      await holder.query("COMMIT");
+    } finally {
+      const resumed = await act("admin", "resume", confirm("resume"));
+      expect(((await resumed.json()) as BouncerActionResponse).outcome).toBe("ok");
+      await holder.end();
+    }
+    expect(await paused()).toBe(0);
+  });
+
   test("RECONNECT replaces the server connections once they are released", async () => {
     await withClient(f.appUrl, (c) => c.query("SELECT 1"));
     const before = (await adminShow(f.adminUrl, "SHOW SERVERS")).filter((x) => x.database === f.database).map((x) => Number(x.remote_pid));
