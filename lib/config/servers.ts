@@ -54,7 +54,7 @@ const ServersFile = z.array(AnyEntry).min(1, "lists no servers");
 
 let bouncers: Map<string, PgbouncerConfig> | undefined;
 
-/** Every PgBouncer entry must be named by id only; a PostgreSQL entry's link must point at one. */
+/** Splits PgBouncer entries from PostgreSQL servers; a PostgreSQL entry's `pgbouncer` link must name one. */
 function splitEntries(all: (ServerConfig | PgbouncerConfig)[]): ServerConfig[] {
   bouncers = new Map(all.filter((e): e is PgbouncerConfig => e.kind === "pgbouncer").map((e) => [e.id, e]));
   const postgres = all.filter((e): e is ServerConfig => e.kind !== "pgbouncer");
