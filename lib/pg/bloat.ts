@@ -5,7 +5,7 @@ import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
 import { coalesceStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { backgroundRead, read } from "./run";
+import { backgroundRead } from "./run";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
 import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
 import type { Queryable } from "./types";
