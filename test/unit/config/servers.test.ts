@@ -36,8 +36,8 @@ describe("servers file: pooler and directUrl", () => {
     } catch (err) {
       message = (err as Error).message;
     }
-    expect(message).toMatch(/servers\[0\.pooler\]/);
-    expect(message).toMatch(/servers\[0\.directUrl\]: must be a postgres:\/\//);
+    expect(message).toMatch(/servers\[0\]\.pooler/);
+    expect(message).toMatch(/servers\[0\]\.directUrl: must be a postgres:\/\//);
     expect(message).not.toContain("secret-pw");
   });
 });
