@@ -4,7 +4,7 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { checkStateChange, isFormPost } from "@/lib/auth/csrf";
 import { authorize, requireUser, type SessionUser } from "@/lib/auth/guard";
 import { visibleRole, type Permission, type Role } from "@/lib/auth/permissions";
-import { findServer } from "@/lib/config/servers";
+import { findPgbouncer, findServer } from "@/lib/config/servers";
 import { ApiError } from "./errors";
 import { errorResponse, json } from "./respond";
 
@@ -18,6 +18,8 @@ type Ctx = { params: Promise<Record<string, string | string[]>> };
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   /** What the caller must be allowed to do on the route's server (checked before anything runs). */
   permission: Permission;
+  /** Which kind of registry entry `params.server` must name (default: a PostgreSQL server). */
+  serverKind?: "postgres" | "pgbouncer";
   params?: P;
   query?: Q;
   body?: B;
@@ -139,9 +141,13 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
       const params = spec.params ? spec.params.parse(rawParams) : undefined;
       server = (params as { server?: string } | undefined)?.server;
       // A server that does not exist and one hidden from this user (role "none") answer alike,
-      // before any permission check, so that neither can be told apart (nor is audited).
-      if (server !== undefined && (!findServer(server) || (user && !visibleRole(user, server)))) {
-        throw new ApiError(404, "unknown_server", "No server with that id is configured.");
+      // before any permission check, so that neither can be told apart (nor is audited). A
+      // PgBouncer id on a PostgreSQL route (or the reverse) is as unknown as a made-up id.
+      if (server !== undefined) {
+        const bouncer = spec.serverKind === "pgbouncer";
+        if (!(bouncer ? findPgbouncer(server) : findServer(server)) || (user && !visibleRole(user, server))) {
+          throw new ApiError(404, "unknown_server", `No ${bouncer ? "PgBouncer" : "server"} with that id is configured.`);
+        }
       }
       let auth: { user: SessionUser; role: Role } | undefined;
       if (spec.permission && user) {

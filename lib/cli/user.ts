@@ -114,14 +114,14 @@ async function main(argv: string[]): Promise<number> {
         if (!name || !role || !valid) throw new users.UserError(USAGE);
         if (server) {
           // A typo would otherwise hide nothing (or grant on a server that does not exist) silently.
-          const { findServer } = await import("../config/servers");
+          const { findPgbouncer, findServer } = await import("../config/servers");
           let known = true;
           try {
-            known = !!findServer(server);
+            known = !!findServer(server) || !!findPgbouncer(server);
           } catch {
             // no server registry in this shell's environment: nothing to compare with
           }
-          if (!known) console.warn(`Note: no server with id "${server}" is configured (yet); the role is stored anyway.`);
+          if (!known) console.warn(`Note: no server or PgBouncer with id "${server}" is configured (yet); the role is stored anyway.`);
         }
         await users.setRole(name, isServerRole(role) ? role : null, server);
         console.log(server ? `${name} on ${server}: ${role === "none" ? "none (the server is hidden from them)" : role}` : `${name}: default role ${role}`);

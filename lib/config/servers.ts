@@ -4,12 +4,11 @@ import { z } from "@/lib/schemas/zod";
 import { env } from "./env";
 
 // The registry is the allow-list: the browser names a server by id, never by host or URL.
+const ServerId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "ids are lower-case letters, digits, '-' and '_' (max 63)");
 const PostgresUrl = z.string().refine((u) => /^postgres(ql)?:\/\//.test(u), "must be a postgres:// or postgresql:// URL");
 
 const ServerEntry = z.object({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "ids are lower-case letters, digits, '-' and '_' (max 63)"),
+  id: ServerId,
   name: z.string().min(1).max(100),
   url: PostgresUrl,
   /**
@@ -19,10 +18,61 @@ const ServerEntry = z.object({
   pooler: z.enum(["pgbouncer"]).optional(),
   /** The PostgreSQL server itself, bypassing the pooler: maintenance jobs, their progress and cancel. */
   directUrl: PostgresUrl.optional(),
+  // --- begin: operations (issue 14) ---
+  kind: z.literal("postgres").optional(),
+  /** id of the PgBouncer entry in front of this server: the two pages link to each other */
+  pgbouncer: ServerId.optional(),
+  /** CPU cores of the database host, for pool sizing advice (read from the server when omitted and permitted) */
+  cores: z.number().int().min(1).max(4096).optional(),
+  // --- end: operations (issue 14) ---
 });
-const ServersFile = z.array(ServerEntry).min(1, "lists no servers");
 
 export type ServerConfig = z.infer<typeof ServerEntry>;
+
+// --- begin: operations (issue 14) — PgBouncer entries ---
+/**
+ * A PgBouncer: `url` points at its admin console (database `pgbouncer`) as a user listed in
+ * stats_users (reads) and, for PAUSE/RESUME/RECONNECT, in admin_users.
+ */
+const PgbouncerEntry = z.object({
+  id: ServerId,
+  name: z.string().min(1).max(100),
+  kind: z.literal("pgbouncer"),
+  url: PostgresUrl.refine((u) => {
+    try {
+      return decodeURIComponent(new URL(u).pathname.slice(1)) === "pgbouncer";
+    } catch {
+      return false;
+    }
+  }, "must name the admin console database: postgres://user:password@host:port/pgbouncer"),
+});
+export type PgbouncerConfig = z.infer<typeof PgbouncerEntry>;
+
+const AnyEntry = z.unknown().transform((v, ctx) => {
+  const schema = (v as { kind?: unknown } | null)?.kind === "pgbouncer" ? PgbouncerEntry : ServerEntry;
+  const parsed = schema.safeParse(v);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
+    return z.NEVER;
+  }
+  return parsed.data as ServerConfig | PgbouncerConfig;
+});
+const ServersFile = z.array(AnyEntry).min(1, "lists no servers");
+
+let bouncers: Map<string, PgbouncerConfig> | undefined;
+
+/** Splits PgBouncer entries from PostgreSQL servers; a PostgreSQL entry's `pgbouncer` link must name one. */
+function splitEntries(all: (ServerConfig | PgbouncerConfig)[]): ServerConfig[] {
+  bouncers = new Map(all.filter((e): e is PgbouncerConfig => e.kind === "pgbouncer").map((e) => [e.id, e]));
+  const postgres = all.filter((e): e is ServerConfig => e.kind !== "pgbouncer");
+  for (const e of postgres) {
+    if (e.pgbouncer !== undefined && !bouncers.has(e.pgbouncer)) {
+      throw new Error(`pgwarden: server "${e.id}" names pgbouncer "${e.pgbouncer}", which is not a "kind": "pgbouncer" entry of the servers file`);
+    }
+  }
+  return postgres;
+}
+// --- end: operations (issue 14) ---
 
 let registry: Map<string, ServerConfig> | undefined;
 
@@ -72,7 +122,7 @@ function readServersFile(file: string): unknown {
 
 function loadRegistry(): Map<string, ServerConfig> {
   const { DATABASE_URL, PGWARDEN_SERVERS } = env();
-  let entries: ServerConfig[];
+  let entries: (ServerConfig | PgbouncerConfig)[];
   if (PGWARDEN_SERVERS) {
     const parsed = ServersFile.safeParse(readServersFile(PGWARDEN_SERVERS));
     if (!parsed.success) {
@@ -92,7 +142,7 @@ function loadRegistry(): Map<string, ServerConfig> {
     if (earlier !== undefined) throw new Error(`pgwarden: ${FILE} is invalid\n  servers[${i}].id: the same id as servers[${earlier}].id`);
     first.set(e.id, i);
   });
-  return new Map(entries.map((e) => [e.id, e]));
+  return new Map(splitEntries(entries).map((e) => [e.id, e]));
 }
 
 export function servers(): ServerConfig[] {
@@ -105,7 +155,21 @@ export function findServer(id: string): ServerConfig | undefined {
   return registry.get(id);
 }
 
+// --- begin: operations (issue 14) ---
+/** PgBouncer entries (never returned by servers()/findServer(): those are PostgreSQL servers). */
+export function pgbouncers(): PgbouncerConfig[] {
+  registry ??= loadRegistry();
+  return [...bouncers!.values()];
+}
+
+export function findPgbouncer(id: string): PgbouncerConfig | undefined {
+  registry ??= loadRegistry();
+  return bouncers!.get(id);
+}
+// --- end: operations (issue 14) ---
+
 /** Tests swap the registry between cases. */
 export function resetServerRegistry() {
   registry = undefined;
+  bouncers = undefined;
 }

@@ -78,7 +78,8 @@ export async function startServer(bin: Binaries, dataDir: string, port: number, 
     let log = "";
     child.stderr?.on("data", (c: Buffer) => {
       log += c.toString();
-      if (log.includes("database system is ready to accept connections")) resolve();
+      // A hot standby says "ready to accept read-only connections".
+      if (/database system is ready to accept (read-only )?connections/.test(log)) resolve();
     });
     child.once("exit", (code) => reject(new Error(`postgres exited (${code}) before it was ready:\n${log}`)));
   });

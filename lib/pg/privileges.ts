@@ -232,8 +232,13 @@ function reservedConnections(f: ServerFacts, role: string): Capability {
   };
 }
 
+/** The server's facts, read once per interval and shared by every area that needs them. */
+export function cachedServerFacts(server: string): Promise<ServerFacts> {
+  return coalescedRead({ server }, "server-info", serverFacts);
+}
+
 export async function serverInfo(server: string): Promise<ServerInfoResponse> {
-  const [facts, pooler] = await Promise.all([coalescedRead({ server }, "server-info", serverFacts), poolerFactsFor(server)]);
+  const [facts, pooler] = await Promise.all([cachedServerFacts(server), poolerFactsFor(server)]);
   return {
     version: facts.version,
     versionNum: facts.versionNum,

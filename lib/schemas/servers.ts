@@ -1,7 +1,13 @@
 import { z } from "./zod";
 import { DatabaseName } from "./common";
 
-export const ServerSummary = z.object({ id: z.string(), name: z.string() });
+export const ServerSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  // --- operations (issue 14): PgBouncer entries and the link from a PostgreSQL entry to its PgBouncer ---
+  kind: z.enum(["postgres", "pgbouncer"]).default("postgres"),
+  pgbouncer: z.string().nullable().default(null),
+});
 export const ServersResponse = z.object({ servers: z.array(ServerSummary) });
 export type ServersResponse = z.infer<typeof ServersResponse>;
 

@@ -57,8 +57,12 @@ test.describe("activity", () => {
 
   test("filters live in the URL and survive a reload", async ({ admin }) => {
     await admin.goto("/servers/e2e/activity");
-    await admin.getByLabel("state", { exact: true }).selectOption("active");
-    await expect(admin).toHaveURL(/state=active/);
+    // The page is server-rendered: a choice made before hydration is reset by React, so repeat it
+    // until the page has taken it (seen on a loaded machine).
+    await expect(async () => {
+      await admin.getByLabel("state", { exact: true }).selectOption("active");
+      await expect(admin).toHaveURL(/state=active/, { timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
     await admin.getByLabel("user", { exact: true }).fill("shop_app");
     await admin.getByLabel("user", { exact: true }).press("Enter");
     await expect(admin).toHaveURL(/state=active/);

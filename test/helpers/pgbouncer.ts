@@ -3,23 +3,30 @@
 // and the PgBouncer pages (admin/stats console users, pool size).
 //
 // Facts this relies on (see /usr/share/doc/pgbouncer and the project's ops-test-fixtures notes):
-// - it refuses to run as root: when we are root it runs as the OS user `postgres`, in a temp dir
-//   that user owns;
+// - it refuses to run as root: when we are root it runs as the OS user `postgres` (created if
+//   missing, as for the test servers), in a temp dir that user owns;
 // - auth_file lines `"role" "SCRAM-SHA-256$…"` copied from pg_authid let it log in to PostgreSQL
 //   with the client's own SCRAM proof (the roles' passwords must be SCRAM secrets);
 // - it refuses startup parameters it does not track ("unsupported startup parameter") unless they
 //   are listed in ignore_startup_parameters;
 // - its admin console (database `pgbouncer`) speaks only the simple query protocol: a pg query
 //   without parameters and without a name goes as a simple query.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { postgresUser } from "../../lib/embedded/binary-cluster";
 import { freePort } from "../../lib/embedded/cluster";
 
-export const PGBOUNCER_BIN = "/usr/sbin/pgbouncer";
+// Debian installs it in /usr/sbin; a source build goes to /usr/local/bin. .ci/run installs Debian's.
+const PGBOUNCER_PATHS = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer"];
+
+/** The installed PgBouncer binary, or null. */
+export function pgbouncerBinary(): string | null {
+  return PGBOUNCER_PATHS.find((p) => fs.existsSync(p)) ?? null;
+}
 
 export interface ConsoleUser {
   user: string;
@@ -56,12 +63,6 @@ export interface PgBouncer {
   /** Runs a statement on the admin console (database `pgbouncer`) as the admin or stats user. */
   console<T = Record<string, unknown>>(sql: string, as?: "admin" | "stats"): Promise<T[]>;
   stop(): Promise<void>;
-}
-
-function postgresIds(): { uid?: number; gid?: number } {
-  if (os.userInfo().uid !== 0) return {};
-  const id = (flag: string) => Number(execFileSync("id", [flag, "postgres"], { encoding: "utf8" }).trim());
-  return { uid: id("-u"), gid: id("-g") };
 }
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -110,8 +111,9 @@ function waitForPort(port: number, child: ChildProcess, log: string, timeoutMs =
 }
 
 export async function startPgBouncer(o: PgBouncerOptions): Promise<PgBouncer> {
-  if (!fs.existsSync(PGBOUNCER_BIN)) throw new Error("pgbouncer is not installed: apt-get install -y pgbouncer (.ci/run does it)");
-  const ids = postgresIds();
+  const bin = pgbouncerBinary();
+  if (!bin) throw new Error("pgbouncer is not installed: apt-get install -y pgbouncer (.ci/run does it)");
+  const ids = await postgresUser();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-pgbouncer-"));
   const port = await freePort();
   const secrets = await scramSecrets(o.superuserUrl, o.users);
@@ -155,7 +157,7 @@ export async function startPgBouncer(o: PgBouncerOptions): Promise<PgBouncer> {
   }
   fs.chmodSync(dir, 0o700);
 
-  const child = spawn(PGBOUNCER_BIN, [iniFile], { ...ids, stdio: ["ignore", "ignore", "ignore"] });
+  const child = spawn(bin, [iniFile], { ...ids, stdio: ["ignore", "ignore", "ignore"] });
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   try {
@@ -187,9 +189,14 @@ export async function startPgBouncer(o: PgBouncerOptions): Promise<PgBouncer> {
     async stop() {
       process.removeListener("exit", killOnExit);
       if (child.exitCode === null) {
+        // SIGTERM is the immediate shutdown up to 1.22 (SIGINT waits until every server connection
+        // is released, forever behind a PAUSE or an open transaction); 1.23+ made SIGTERM wait for
+        // clients, so a bouncer still running after 5 s is killed.
         const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGINT"); // immediate shutdown
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         await exited;
+        clearTimeout(timer);
       }
       fs.rmSync(dir, { recursive: true, force: true });
     },

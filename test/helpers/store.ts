@@ -59,7 +59,8 @@ export async function freshStore(serverUrl: string, name: string): Promise<{ app
 export async function useTestConsole(opts: {
   storeServerUrl: string;
   storeName: string;
-  servers: { id: string; name?: string; url: string; pooler?: "pgbouncer"; directUrl?: string }[];
+  /** entries of the servers file (PgBouncer entries with `kind: "pgbouncer"`) */
+  servers: { id: string; name?: string; url: string; pooler?: "pgbouncer"; directUrl?: string; kind?: "postgres" | "pgbouncer"; pgbouncer?: string; cores?: number }[];
 }): Promise<{ storeUrl: string; ownerUrl: string; superUrl: string }> {
   // A job worker left running by the previous case would reopen the old store on its next tick.
   await stopJobWorker();

@@ -1,0 +1,12 @@
+import { bouncerAction } from "@/lib/actions/pgbouncer";
+import { handler } from "@/lib/api/handler";
+import { ServerParams } from "@/lib/schemas/common";
+import { BouncerActionResponse, bouncerActionRequest } from "@/lib/schemas/pgbouncer";
+
+export const dynamic = "force-dynamic";
+
+/** Admin only (it stops or disturbs every client of the database); typed confirmation `reconnect <database>`. */
+export const POST = handler(
+  { permission: "admin", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("reconnect"), response: BouncerActionResponse },
+  ({ params, body, user, role, client }) => bouncerAction(params.server, "reconnect", body, { user, role, client }),
+);

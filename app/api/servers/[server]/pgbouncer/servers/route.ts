@@ -1,0 +1,12 @@
+import { handler } from "@/lib/api/handler";
+import { bouncerServers } from "@/lib/pg/pgbouncer";
+import { ServerParams } from "@/lib/schemas/common";
+import { BouncerConnectionsQuery, BouncerConnectionsResponse } from "@/lib/schemas/pgbouncer";
+
+export const dynamic = "force-dynamic";
+
+/** SHOW SERVERS, waiting ones first; `?database=` filters. */
+export const GET = handler(
+  { permission: "read", serverKind: "pgbouncer", params: ServerParams, query: BouncerConnectionsQuery, response: BouncerConnectionsResponse },
+  ({ params, query }) => bouncerServers(params.server, query),
+);

@@ -1,0 +1,15 @@
+import { dropSlot } from "@/lib/actions/drop-slot";
+import { handler } from "@/lib/api/handler";
+import { ServerParams } from "@/lib/schemas/common";
+import { DropSlotRequest, DropSlotResponse } from "@/lib/schemas/replication";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Admin only: a dropped slot cannot be re-created for its consumer (the WAL it needed is gone).
+ * The body carries the typed confirmation `drop <slot name>`, checked here, not only in the dialog.
+ */
+export const POST = handler(
+  { permission: "admin", params: ServerParams, body: DropSlotRequest, response: DropSlotResponse },
+  ({ params, body, user, role, client }) => dropSlot(params.server, body, { user, role, client }),
+);

