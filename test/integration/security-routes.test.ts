@@ -84,7 +84,9 @@ describe.each(pgServers())("PG $major", (s) => {
         );
       await observer.query("SELECT pg_stat_statements_reset()");
       await observer.query("SELECT pg_stat_clear_snapshot()");
-      const actions = routeFiles(server).filter((r) => r.urlPath.startsWith(`/api/servers/${server}/`));
+      // PgBouncer routes answer 404 for a PostgreSQL id (its kind differs); their viewer 403s are
+      // tested against a real PgBouncer in pgbouncer-pools.test.ts.
+      const actions = routeFiles(server).filter((r) => r.urlPath.startsWith(`/api/servers/${server}/`) && !r.urlPath.includes("/pgbouncer"));
       for (const r of actions) {
         const mod = await import(/* @vite-ignore */ r.file);
         for (const m of METHODS.filter((x) => typeof mod[x] === "function")) expect(mod[m].permission, `${m} ${r.urlPath}`).toBeTruthy();
