@@ -43,6 +43,8 @@ export function errorResponse(err: unknown, server?: string): Response {
         ...(since ? { unreachableSince: since } : {}),
       },
     };
+    // Busy or still computing: the same request succeeds a moment later.
+    if (err.code === "console_busy" || err.code === "still_computing") retryAfter = 1;
   } else {
     // Unknown failures are logged by class only: messages can carry connection details.
     console.error("pgwarden: unexpected error in route:", (err as Error)?.name ?? typeof err);
