@@ -8,7 +8,7 @@ import { findServer } from "@/lib/config/servers";
 import { startCluster, type Cluster } from "@/lib/embedded/cluster";
 import { forgetStatementsCollectorState, statementsCollector } from "@/lib/monitoring/collectors/statements";
 import { runCollector } from "@/lib/monitoring/sampler";
-import type { ExplainResponse, StatementsResponse } from "@/lib/schemas/statements";
+import type { ExplainResponse, StatementDetail, StatementsResponse } from "@/lib/schemas/statements";
 import { connect, freshDatabase, pgServers, withDatabase } from "../helpers/pg";
 import { addUser, callRoute, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
 
@@ -33,6 +33,7 @@ async function explain(server: string, cookie: string, queryid: string, body: un
 describe.each(pgServers())("statements on PG $major", (s) => {
   const server = `pss${s.major}`;
   const dbName = `statements_${s.major}`;
+  const noext = `noext${s.major}`;
   let dbUrl: string;
   let work: pg.Client;
   let admin: string;
@@ -51,7 +52,12 @@ describe.each(pgServers())("statements on PG $major", (s) => {
 
   beforeAll(async () => {
     dbUrl = await freshDatabase(s.url, dbName);
-    await useTestConsole({ storeServerUrl: s.url, storeName: `statements_st_${s.major}`, servers: [{ id: server, url: dbUrl }] });
+    const noextUrl = await freshDatabase(s.url, `statements_noext_${s.major}`);
+    await useTestConsole({
+      storeServerUrl: s.url,
+      storeName: `statements_st_${s.major}`,
+      servers: [{ id: server, url: dbUrl }, { id: noext, url: noextUrl }],
+    });
     forgetStatementsCollectorState();
     await addUser("admin1", "admin");
     await addUser("viewer1", "viewer");
@@ -93,6 +99,30 @@ describe.each(pgServers())("statements on PG $major", (s) => {
     const byCalls = await top(server, viewer, `?from=${t1.after}&to=${t3.after}&db=${dbName}&sort=calls`);
     expect(byCalls.statements[0]?.query).toContain("WHERE id = $1");
     expect(byCalls.statements[0]?.calls).toBe(30);
+  });
+
+  test("a statement's page: its history has points, and the tables it reads come from its parse tree", async () => {
+    const queryid = await queryidOf("slow_marker");
+    const route = await import("@/app/api/servers/[server]/statements/[queryid]/route");
+    const res = await callRoute(route, "GET", `/api/servers/${server}/statements/${queryid}`, { cookie: viewer, params: { server, queryid }, search: "?window=1h" });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const d: StatementDetail = await res.json();
+    expect(d.query).toContain("pg_sleep");
+    expect(d.points.length).toBeGreaterThanOrEqual(1);
+    expect(d.totals.calls).toBe(1);
+    expect(d.tables).toEqual([{ schema: null, name: "items" }]);
+    expect(d.params).toBe(1);
+  });
+
+  test("a missing extension is explained: the two steps, which is done, and the privilege", async () => {
+    const r = await top(noext, viewer, "");
+    expect(r.missing?.reason).toBe("not_installed");
+    expect(r.missing?.steps.map((x) => x.done)).toEqual([true, false, true]); // preloaded by the test cluster; superuser
+    expect(r.missing?.steps[1]?.sql).toBe("CREATE EXTENSION pg_stat_statements;");
+    expect(r.missing?.steps[2]?.sql).toBe('GRANT pg_read_all_stats TO "postgres";');
+    expect(r.statements).toEqual([]);
+    // The collector stores nothing for it, and says why instead of failing.
+    expect(await runCollector(statementsCollector, findServer(noext)!)).toBe(true);
   });
 
   test("a pg_stat_statements_reset() by someone else gives no negative or huge deltas", async () => {
