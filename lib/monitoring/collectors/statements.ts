@@ -22,7 +22,13 @@ interface Memory {
 const g = globalThis as typeof globalThis & { __pgwardenStatementsCollector?: Memory };
 const mem = (g.__pgwardenStatementsCollector ??= { prev: new Map(), known: new Map() });
 
-type Read = (StatementSnapshot & { texts: { queryid: string; query: string }[] }) | StatementsUnavailable;
+interface Snapshot {
+  snap: StatementSnapshot;
+  epoch: SnapshotEpoch;
+  result: ReturnType<typeof statementDeltas> | null;
+  texts: { queryid: string; query: string }[];
+}
+type Read = Snapshot | StatementsUnavailable;
 
 async function known(server: string): Promise<Set<string>> {
   let k = mem.known.get(server);
@@ -33,18 +39,24 @@ async function known(server: string): Promise<Set<string>> {
   return k;
 }
 
+// Deltas are computed here, at read time, so that texts are fetched only for the statements that
+// ran in the interval and have none stored yet: a baseline fetches no text at all, and a busy
+// minute a few hundred at most (the texts file is read whole by every call that shows texts).
 async function readAll(server: string): Promise<Read> {
   const snap = await readStatementSnapshot(server);
   if ("unavailable" in snap) return snap;
+  const epoch: SnapshotEpoch = { statsReset: snap.statsReset, postmasterStart: snap.postmasterStart, dealloc: snap.dealloc };
+  const prev = mem.prev.get(server);
+  const result = prev ? statementDeltas(prev, snap.rows, epoch) : null;
   const have = await known(server);
-  const fresh = [...new Set(snap.rows.map((r) => r.queryid))].filter((q) => !have.has(q));
+  const fresh = [...new Set((result?.deltas ?? []).map((r) => r.queryid))].filter((q) => !have.has(q));
   const raw = fresh.length ? await readStatementTexts(server, fresh) : new Map<string, string>();
   if (raw.size) await loadSqlParser();
   const texts = [...raw].map(([queryid, query]) => {
     const clipped = query.length > TEXT_LIMIT ? `${query.slice(0, TEXT_LIMIT)} …` : query;
     return { queryid, query: redactSql(clipped) };
   });
-  return { ...snap, texts };
+  return { snap, epoch, result, texts };
 }
 
 export const statementsCollector: Collector<Read> = {
@@ -57,9 +69,6 @@ export const statementsCollector: Collector<Read> = {
       mem.prev.delete(id); // the history restarts with a baseline once the extension is there
       return;
     }
-    const epoch: SnapshotEpoch = { statsReset: r.statsReset, postmasterStart: r.postmasterStart, dealloc: r.dealloc };
-    const prev = mem.prev.get(id);
-    const result = prev ? statementDeltas(prev, r.rows, epoch) : { deltas: [], resetSeen: false, deallocDelta: null };
     // Texts first: a statement in the top list always has its text.
     await insertStatementTexts(id, r.texts);
     const k = await known(id);
@@ -68,17 +77,17 @@ export const statementsCollector: Collector<Read> = {
       id,
       {
         at: ctx.at,
-        hasDeltas: !!prev,
-        entries: r.rows.length + r.hidden,
-        maxEntries: r.maxEntries,
-        hidden: r.hidden,
-        deallocDelta: result.deallocDelta,
-        statsReset: r.statsReset,
-        resetSeen: result.resetSeen,
+        hasDeltas: r.result !== null,
+        entries: r.snap.rows.length + r.snap.hidden,
+        maxEntries: r.snap.maxEntries,
+        hidden: r.snap.hidden,
+        deallocDelta: r.result?.deallocDelta ?? null,
+        statsReset: r.snap.statsReset,
+        resetSeen: r.result?.resetSeen ?? false,
       },
-      result.deltas,
+      r.result?.deltas ?? [],
     );
-    mem.prev.set(id, { rows: indexSnapshot(r.rows), epoch });
+    mem.prev.set(id, { rows: indexSnapshot(r.snap.rows), epoch: r.epoch });
   },
   // After a takeover, continue the schedule (no snapshot at once for every claimed server).
   lastRunTimes: (servers) => lastStatementSnapshots(servers),
