@@ -32,10 +32,15 @@ function topSql(sort: StatementSort): string {
     SELECT *, count(*) OVER () AS n, sum(total_ms) FILTER (WHERE toplevel) OVER () AS all_ms FROM w
      ORDER BY ${ORDER[sort]}, queryid
      LIMIT $6
+  ), names AS (
+    -- the filters' choices, from the aggregated statements (never a DISTINCT over every delta row)
+    SELECT array_agg(DISTINCT datname ORDER BY datname) AS databases, array_agg(DISTINCT username ORDER BY username) AS users FROM w
   )
   SELECT r.queryid::text AS queryid, r.datname, r.username, r.toplevel, r.calls, r.total_ms, r.plan_ms, r.rows,
-         r.shared_blks_hit, r.shared_blks_read, r.temp_blks, r.wal_bytes, r.n::int AS n, coalesce(r.all_ms, 0) AS all_ms, t.query
+         r.shared_blks_hit, r.shared_blks_read, r.temp_blks, r.wal_bytes, r.n::int AS n, coalesce(r.all_ms, 0) AS all_ms, t.query,
+         names.databases, names.users
     FROM ranked r
+    CROSS JOIN names
     LEFT JOIN metric_statement_texts t ON t.server = $1 AND t.queryid = r.queryid
    ORDER BY ${ORDER[sort]}, r.queryid`;
 }
@@ -53,11 +58,6 @@ const COVERAGE = /* sql */ `
          (extract(epoch FROM min(at)) * 1000)::float8 AS first_at
     FROM metric_statement_snapshots
    WHERE server = $1 AND at <= $3 AND at > $2 - interval '8 days'`;
-
-// Names for the filters: whatever ran in the window.
-const NAMES = /* sql */ `
-  SELECT array_agg(DISTINCT datname ORDER BY datname) AS databases, array_agg(DISTINCT username ORDER BY username) AS users
-    FROM metric_statement_samples WHERE server = $1 AND at > $2 AND at <= $3`;
 
 export interface TopRow {
   queryid: string;
@@ -93,16 +93,12 @@ export async function topStatements(
 ): Promise<{ rows: TopRow[]; coverage: Coverage; databases: string[]; users: string[] }> {
   const db = await store();
   const range = [server, new Date(w.from), new Date(w.to)];
-  const [top, cov, names] = await Promise.all([
-    db.query(TOP[w.sort], [...range, w.db ?? null, w.user ?? null, w.limit]),
-    db.query(COVERAGE, range),
-    db.query(NAMES, range),
-  ]);
+  const [top, cov] = await Promise.all([db.query(TOP[w.sort], [...range, w.db ?? null, w.user ?? null, w.limit]), db.query(COVERAGE, range)]);
   return {
     rows: top.rows,
     coverage: cov.rows[0],
-    databases: names.rows[0]?.databases ?? [],
-    users: names.rows[0]?.users ?? [],
+    databases: top.rows[0]?.databases ?? [],
+    users: top.rows[0]?.users ?? [],
   };
 }
 

@@ -108,6 +108,9 @@ export async function benchStatements(): Promise<Figures> {
     const now = Date.now();
     await ensurePartitions(1, now, 1);
     await withClient(storeUrl, async (c) => {
+      // Only the seeded hour below: the snapshots measured above go.
+      await c.query(`DELETE FROM metric_statement_samples WHERE server = 'bench'`);
+      await c.query(`DELETE FROM metric_statement_snapshots WHERE server = 'bench'`);
       await c.query(
         `INSERT INTO metric_statement_snapshots (server, at, has_deltas, entries, max_entries, dealloc_delta)
          SELECT 'bench', to_timestamp($1 / 1000.0) - m * interval '1 minute', true, 5000, 5000, 0 FROM generate_series(0, 59) m`,
