@@ -89,8 +89,14 @@ export const statementsCollector: Collector<Read> = {
     );
     mem.prev.set(id, { rows: indexSnapshot(r.snap.rows), epoch: r.epoch });
   },
-  // After a takeover, continue the schedule (no snapshot at once for every claimed server).
-  lastRunTimes: (servers) => lastStatementSnapshots(servers),
+  // After a takeover, continue the schedule; a server without a recent snapshot waits for its
+  // slot in the next interval instead of being read at once: a replica claiming 200 servers must
+  // take their core samples first, not 200 pg_stat_statements snapshots in the same second.
+  async lastRunTimes(servers) {
+    const last = await lastStatementSnapshots(servers);
+    const now = Date.now();
+    return new Map([...last].map(([server, at]) => [server, at ?? now]));
+  },
 };
 
 /** Tests switch stores between files: forget the previous snapshots and known texts. */
