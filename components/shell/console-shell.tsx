@@ -14,6 +14,7 @@ const NAV = [
   { href: "tables", label: "Tables" },
   { href: "indexes", label: "Indexes" },
   { href: "space", label: "Space" },
+  { href: "queries", label: "Queries" },
   { href: "maintenance", label: "Maintenance" },
   { href: "migrations", label: "Migrations" },
   { href: "migrations/lint", label: "Lint" },

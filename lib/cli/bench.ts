@@ -3,13 +3,14 @@
 import { benchActivity } from "../../test/bench/activity-bench";
 import { benchLint } from "../../test/bench/lint-bench";
 import { benchMonitoring } from "../../test/bench/monitoring-bench";
+import { benchStatements } from "../../test/bench/statements-bench";
 import { benchStorage } from "../../test/bench/storage-bench";
 import { startConsoleStack } from "../../test/helpers/console-stack";
 
 const seconds = Number(process.env.BENCH_SECONDS || 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS || 60);
 const sessions = Number(process.env.BENCH_SESSIONS || 2000);
-const only = process.env.BENCH_ONLY; // "activity", "lint", "storage" or "monitoring"
+const only = process.env.BENCH_ONLY; // "activity", "lint", "storage", "monitoring" or "queries"
 const want = (part: string) => !only || only === part;
 const samplerSeconds = Number(process.env.BENCH_SAMPLER_SECONDS || 60);
 
@@ -49,6 +50,9 @@ async function main() {
   }
   if (want("monitoring")) {
     print(`monitoring (sampler cost, 200 servers over ${samplerSeconds} s, 7-day charts)`, await benchMonitoring({ seconds: samplerSeconds }));
+  }
+  if (want("queries")) {
+    print("queries (pg_stat_statements snapshots, top queries over 1 h)", await benchStatements());
   }
 }
 

@@ -2,7 +2,7 @@
 // report, an idle-in-transaction worker and a lock chain. Everything re-creates itself after a
 // person cancels or terminates it from the console, so the demo can be replayed.
 import pg from "pg";
-import { CHAIN, IDLE_IN_TRANSACTION, RUNAWAY_QUERY, SHORT_QUERIES } from "@/lib/pg/demo/workload";
+import { CHAIN, IDLE_IN_TRANSACTION, REPORT_QUERY, RUNAWAY_QUERY, SHORT_QUERIES } from "@/lib/pg/demo/workload";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -49,6 +49,14 @@ export function startWorkload(url: string, opts: { runawayEveryMs?: number; chai
     await drop(c);
   };
 
+  // The report when it finishes: the Queries page shows its history (a cancelled runaway is never
+  // recorded by pg_stat_statements).
+  const report = async () => {
+    const c = await track("nightly-report");
+    await settle(c.query(REPORT_QUERY));
+    await drop(c);
+  };
+
   const idleInTransaction = async () => {
     const c = await track("billing-worker");
     for (const sql of IDLE_IN_TRANSACTION) await c.query(sql);
@@ -76,6 +84,7 @@ export function startWorkload(url: string, opts: { runawayEveryMs?: number; chai
   };
 
   void loop("runaway", runaway, opts.runawayEveryMs ?? 180_000);
+  void loop("report", report, 30_000);
   void loop("idle in transaction", idleInTransaction, 20_000);
   void loop("lock chain", chain, opts.chainPauseMs ?? 60_000);
 

@@ -123,6 +123,18 @@ const EnvSchema = z.object({
     z.string().min(16, "use at least 16 characters").optional(),
   ),
   // ---- end monitoring ----
+  // ---- queries (pg_stat_statements history, EXPLAIN) -- issue 13 ----
+  /** Seconds between two pg_stat_statements snapshots of one server (deltas are per interval). */
+  PGWARDEN_STATEMENTS_INTERVAL_S: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(1).max(3_600).default(60),
+  ),
+  /** statement_timeout (SET LOCAL) of an admin's EXPLAIN ANALYZE, in its read-only transaction. */
+  PGWARDEN_EXPLAIN_TIMEOUT_MS: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(100).max(600_000).default(10_000),
+  ),
+  // ---- end queries ----
 });
 
 export type Env = z.infer<typeof EnvSchema>;

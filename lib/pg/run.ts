@@ -11,6 +11,8 @@ import type { Queryable } from "./types";
 export interface RunOptions {
   /** statement_timeout for this transaction (default PGWARDEN_STATEMENT_TIMEOUT_MS) */
   statementTimeoutMs?: number;
+  /** end with ROLLBACK instead of COMMIT (EXPLAIN ANALYZE: nothing it did is kept) */
+  rollback?: boolean;
 }
 
 // Timeouts per transaction with SET LOCAL: works through PgBouncer in transaction mode, where
@@ -73,7 +75,7 @@ async function inTransaction<T>(target: Target, readOnly: boolean, fn: (db: Quer
   try {
     await db.query(sessionSettings(readOnly, statementTimeoutMs));
     const result = await fn(db);
-    await db.query("COMMIT");
+    await db.query(opts.rollback ? "ROLLBACK" : "COMMIT");
     markReachable(target.server);
     return result;
   } catch (err) {

@@ -18,7 +18,8 @@ export default async function globalSetup() {
     // A stopped server refuses connections at once (the fault test needs no short timeout), while
     // on a loaded test machine a connect can take seconds: a 503 there would be a browser console
     // error, which fails the test (fixtures.ts).
-    env: { PGWARDEN_CONNECT_TIMEOUT_MS: "10000" },
+    // Statement snapshots every 2 s (60 s in production), so the Queries page fills within a test.
+    env: { PGWARDEN_CONNECT_TIMEOUT_MS: "10000", PGWARDEN_STATEMENTS_INTERVAL_S: "2" },
     // The viewer may not see the canary server at all: its pages answer like an unknown id's.
     userCommands: [["set-role", "e2e-viewer", "--server", "e2e-canary", "none"]],
   });
