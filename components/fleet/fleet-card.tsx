@@ -58,7 +58,7 @@ export function FleetCard({ s }: { s: FleetServer }) {
           </Link>
         ) : (
           <Link href={`/servers/${encodeURIComponent(s.id)}/health`} className="text-zinc-500 hover:underline">
-            health: not checked yet
+            {s.healthCheckedAt ? "health: no finding" : "health: not checked yet"}
           </Link>
         )}
       </div>

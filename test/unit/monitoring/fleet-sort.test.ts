@@ -17,6 +17,7 @@ const card = (id: string, over: Partial<FleetServer> = {}): FleetServer => ({
   longestTransactionSeconds: 1,
   replicationLag: null,
   worstFinding: null,
+  healthCheckedAt: null,
   ...over,
 });
 
