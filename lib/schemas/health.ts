@@ -37,3 +37,28 @@ export const HealthResponse = z.object({
   readAt: z.number(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
+
+/** Vacuum advisor (issue 12 item 6): why a VACUUM left dead rows behind, stored with the job. */
+export const VacuumAdvice = z.object({
+  kind: z.literal("vacuum_advice"),
+  /** n_dead_tup after the VACUUM: dead rows it could not remove yet */
+  deadRows: z.number(),
+  /** "2.1 M dead rows not removable: the xmin horizon is held by pid N (idle in transaction 14 min)" */
+  message: z.string(),
+  /** the session holding the horizon, when a session does: what the terminate dialog needs */
+  holder: z
+    .object({
+      pid: z.number(),
+      backendStartUs: z.number(),
+      user: z.string().nullable(),
+      application: z.string().nullable(),
+      state: z.string().nullable(),
+      transactionSeconds: z.number(),
+      stateSeconds: z.number(),
+    })
+    .nullable(),
+  /** other holders (a slot, a prepared transaction, a standby's feedback), named */
+  others: z.array(z.string()),
+  checkedAt: z.number(),
+});
+export type VacuumAdvice = z.infer<typeof VacuumAdvice>;

@@ -10,6 +10,7 @@ import { finding, fmtInt, fmtSeconds, type CheckOutput, type Seeing, type Thresh
 const SESSIONS = /* sql */ `
   SELECT pid, usename, datname, application_name, state,
          (extract(epoch FROM backend_start) * 1000)::float8 AS backend_start_ms,
+         floor(extract(epoch FROM backend_start) * 1000000)::int8 AS backend_start_us,
          backend_start::text AS backend_start_text,
          extract(epoch FROM now() - xact_start)::float8 AS xact_s,
          extract(epoch FROM now() - state_change)::float8 AS state_s,
@@ -27,6 +28,7 @@ export interface XminHolder {
   applicationName: string | null;
   state: string | null;
   backendStart: number;
+  backendStartUs: number;
   backendStartText: string;
   transactionSeconds: number;
   stateSeconds: number;
@@ -43,6 +45,7 @@ export async function xminHolders(db: Queryable): Promise<XminHolder[]> {
     applicationName: r.application_name,
     state: r.state,
     backendStart: Number(r.backend_start_ms),
+    backendStartUs: Number(r.backend_start_us),
     backendStartText: r.backend_start_text,
     transactionSeconds: Number(r.xact_s),
     stateSeconds: Number(r.state_s),
@@ -52,7 +55,7 @@ export async function xminHolders(db: Queryable): Promise<XminHolder[]> {
 
 const DEAD_ROWS = /* sql */ `SELECT coalesce(sum(n_dead_tup), 0)::float8 AS dead FROM pg_stat_all_tables`;
 
-const OTHER_HOLDERS = /* sql */ `
+export const OTHER_HOLDERS = /* sql */ `
   SELECT 'slot' AS kind, slot_name::text AS name, active, greatest(age(xmin), age(catalog_xmin)) AS xmin_age, NULL::float8 AS seconds, NULL::text AS db
     FROM pg_replication_slots WHERE xmin IS NOT NULL OR catalog_xmin IS NOT NULL
   UNION ALL

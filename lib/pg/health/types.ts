@@ -35,7 +35,7 @@ export const DEFAULT_THRESHOLDS = {
   sequenceWarning: 0.75,
   sequenceCritical: 0.9,
   /** sequences read per transaction: reading last_value takes a lock held until commit */
-  sequenceBatch: 500,
+  sequenceBatch: 1_000,
   connectionsWarning: 0.8,
   connectionsCritical: 0.95,
   cacheHitWarning: 0.99,
