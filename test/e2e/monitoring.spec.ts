@@ -38,7 +38,10 @@ test("the server overview draws charts with points, with a unit on the axis, and
   await expect
     .poll(async () => Number((await connections.locator("[data-points]").getAttribute("data-points").catch(() => "0")) ?? 0), { timeout: 60_000 })
     .toBeGreaterThan(0);
-  await expect(connections.locator(".recharts-surface")).toBeVisible();
+  await expect(connections.getByRole("application")).toBeVisible();
+  // Units on both axes: the y axis names its unit, the x axis its time zone.
+  await expect(connections.locator(".recharts-label").filter({ hasText: /^connections$/ })).toHaveCount(1);
+  await expect(connections.locator(".recharts-label").filter({ hasText: /^time \((UTC|local)\)$/ })).toHaveCount(1);
   await admin.getByRole("button", { name: "6 h" }).click();
   await expect(admin).toHaveURL(/range=6h/);
   await expect(admin.getByRole("button", { name: "6 h" })).toHaveAttribute("aria-pressed", "true");
