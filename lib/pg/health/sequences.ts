@@ -11,7 +11,7 @@ import { finding, fmtInt, type CheckOutput, type Seeing, type Thresholds, type T
 // Catalog only, no sequence is opened: the owning column (OWNED BY) or else a column whose
 // DEFAULT uses it. Set-based (hash joins over pg_depend): a lookup per sequence costs a second at
 // 10,000 sequences.
-const SEQUENCES = /* sql */ `
+export const SEQUENCES = /* sql */ `
   WITH seqs AS (
     SELECT s.seqrelid, n.nspname AS schema, c.relname AS name, s.seqtypid, s.seqmax, s.seqincrement,
            has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable
