@@ -27,5 +27,6 @@ export default async function Home() {
       </main>
     );
   }
-  redirect(`/servers/${first}/activity`);
+  // The fleet is the first page a DBA opens (issue 12): every server at a glance, worst first.
+  redirect("/fleet");
 }

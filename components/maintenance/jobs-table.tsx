@@ -1,4 +1,5 @@
 "use client";
+import { VacuumAdviceNote } from "@/components/health/vacuum-advice";
 import { useCan } from "@/components/shell/permissions";
 import { Button } from "@/components/ui/button";
 import { DataTable, type Column } from "@/components/ui/data-table";
@@ -28,7 +29,8 @@ function Message({ job }: { job: Job }) {
   if (!job.message && job.notices.length === 0) return null;
   return (
     <div className="max-w-md text-xs">
-      {job.message && <p className="break-words">{job.message}</p>}
+      {job.message && <p className="break-words">{job.advice ? job.message.replace(` — ${job.advice.message}`, "") : job.message}</p>}
+      {job.advice && <VacuumAdviceNote server={job.server} advice={job.advice} />}
       {job.notices.length > 0 && (
         <details>
           <summary className="cursor-pointer text-zinc-500">{job.notices.length} message(s) from PostgreSQL</summary>

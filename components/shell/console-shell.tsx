@@ -10,6 +10,8 @@ import { DatabasePicker } from "./database-picker";
 import { PermissionsProvider } from "./permissions";
 
 const NAV = [
+  { href: "overview", label: "Overview" },
+  { href: "health", label: "Health" },
   { href: "activity", label: "Activity" },
   { href: "tables", label: "Tables" },
   { href: "indexes", label: "Indexes" },
@@ -18,6 +20,8 @@ const NAV = [
   { href: "maintenance", label: "Maintenance" },
   { href: "migrations", label: "Migrations" },
   { href: "migrations/lint", label: "Lint" },
+  { href: "replication", label: "Replication" },
+  { href: "pgbouncer", label: "PgBouncer" },
   { href: "server", label: "Server" },
 ] as const;
 
@@ -83,6 +87,10 @@ export function ConsoleShell({ servers, user, showAudit, children }: { servers: 
             </div>
           </div>
           <nav className="flex items-center gap-1 overflow-x-auto px-3 pb-1 text-sm" aria-label="Pages">
+            <Link href="/fleet" aria-current={pathname === "/fleet" ? "page" : undefined} className={link(pathname === "/fleet")}>
+              Fleet
+            </Link>
+            <span aria-hidden className="text-zinc-300 dark:text-zinc-700">|</span>
             {NAV.map((n) => (
               <Link key={n.href} href={`${base}${n.href}${suffix}`} aria-current={here && page === n.href ? "page" : undefined} className={link(!!here && page === n.href)}>
                 {n.label}

@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { findServer } from "@/lib/config/servers";
+import { findPgbouncer, findServer } from "@/lib/config/servers";
 import { sessionUser, type SessionUser } from "@/lib/store/sessions";
 import { cookieName, isSecureContext, verifiedToken } from "./cookie";
 import { can, visibleRole, type Permission } from "./permissions";
@@ -29,9 +29,10 @@ export async function requirePageUser(permission?: Permission): Promise<SessionU
  * A page of one server: signed in first, then the server must exist AND be visible to the user
  * (a hidden one is a 404 exactly like an unknown id), then the permission (else home).
  */
-export async function requireServerPageUser(server: string, permission: Permission = "read"): Promise<SessionUser> {
+export async function requireServerPageUser(server: string, permission: Permission = "read", kind: "postgres" | "pgbouncer" = "postgres"): Promise<SessionUser> {
   const user = await requirePageUser();
-  if (!findServer(server) || !visibleRole(user, server)) notFound();
+  const known = kind === "pgbouncer" ? findPgbouncer(server) : findServer(server);
+  if (!known || !visibleRole(user, server)) notFound();
   if (!can(user, server, permission)) redirect("/");
   return user;
 }

@@ -1,6 +1,7 @@
 // npm run bench: the figures the issues ask for, measured in one run on this machine.
 // Not part of pass/fail; printed for the closing notes.
 import { benchActivity } from "../../test/bench/activity-bench";
+import { benchHealth } from "../../test/bench/health-bench";
 import { benchLint } from "../../test/bench/lint-bench";
 import { benchMonitoring } from "../../test/bench/monitoring-bench";
 import { benchStatements } from "../../test/bench/statements-bench";
@@ -10,7 +11,7 @@ import { startConsoleStack } from "../../test/helpers/console-stack";
 const seconds = Number(process.env.BENCH_SECONDS || 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS || 60);
 const sessions = Number(process.env.BENCH_SESSIONS || 2000);
-const only = process.env.BENCH_ONLY; // "activity", "lint", "storage", "monitoring" or "queries"
+const only = process.env.BENCH_ONLY; // "activity", "lint", "storage", "monitoring", "queries" or "health"
 const want = (part: string) => !only || only === part;
 const samplerSeconds = Number(process.env.BENCH_SAMPLER_SECONDS || 60);
 
@@ -44,6 +45,15 @@ async function main() {
     const cluster = await startCluster({ major: 18 });
     try {
       print("storage (1,000 and 10,000 tables)", await benchStorage(cluster.url()));
+    } finally {
+      await cluster.destroy();
+    }
+  }
+  if (want("health")) {
+    const { startCluster } = await import("@/lib/embedded/cluster");
+    const cluster = await startCluster({ major: 18 });
+    try {
+      print("health checks (10,000 tables, 10,000 sequences)", await benchHealth(cluster.url()));
     } finally {
       await cluster.destroy();
     }

@@ -4,6 +4,7 @@ import os from "node:os";
 import { findServer } from "@/lib/config/servers";
 import { jobTag } from "@/lib/pg/job-backend";
 import { jobClientConfig, JobsRefused } from "@/lib/pg/job-connection";
+import { vacuumAdvice, vacuumCount } from "@/lib/pg/health/vacuum-advice";
 import { runMaintenance } from "@/lib/pg/maintenance";
 import { forgetStorageReads } from "@/lib/pg/tables";
 import type { MaintenanceOutcome } from "@/lib/schemas/maintenance";
@@ -142,10 +143,26 @@ async function settle(job: JobRow, finish: () => Promise<JobRow | null>, outcome
   if (done) await auditJob(done, outcome, sqlstate, detail);
 }
 
+const VACUUMS = new Set(["vacuum", "vacuum_analyze", "vacuum_full"]);
+
+/** A VACUUM that ended leaving dead rows says why; the advice never turns a done job into a failure. */
+async function withVacuumAdvice(job: JobRow, outcome: MaintenanceOutcome, vacuumsBefore: number | null): Promise<MaintenanceOutcome> {
+  if (outcome.status !== "ok" || !VACUUMS.has(job.command)) return outcome;
+  try {
+    const advice = await vacuumAdvice({ server: job.server, database: job.database }, job.relid, job.command === "vacuum_full" ? null : vacuumsBefore);
+    return advice ? { ...outcome, advice, message: `${outcome.message} — ${advice.message}` } : outcome;
+  } catch (err) {
+    console.error(`pgwarden: vacuum advice for job ${job.id} could not be read:`, (err as Error)?.message);
+    return outcome;
+  }
+}
+
 async function runJob(job: JobRow) {
   const target = { server: job.server, database: job.database };
   let outcome: MaintenanceOutcome;
   let watcher: NodeJS.Timeout | undefined;
+  // The advisor waits for this VACUUM's own statistics; null (unreadable) means it does not wait.
+  const vacuumsBefore = VACUUMS.has(job.command) ? await vacuumCount(target, job.relid).catch(() => null) : null;
   try {
     // The job's own direct connection: never a pooler (refused with the reason and the fix).
     const config = await jobClientConfig(target);
@@ -171,5 +188,6 @@ async function runJob(job: JobRow) {
   } finally {
     if (watcher) clearInterval(watcher);
   }
+  outcome = await withVacuumAdvice(job, outcome, vacuumsBefore);
   await settle(job, () => finishJob(job.id, outcome), AUDIT_OF[outcome.status], outcome.sqlstate, `${outcome.status}: ${outcome.message}`);
 }

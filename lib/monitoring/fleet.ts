@@ -3,6 +3,7 @@ import { can, type RoleAssignment } from "@/lib/auth/permissions";
 import { env } from "@/lib/config/env";
 import { servers } from "@/lib/config/servers";
 import type { FleetResponse, FleetServer } from "@/lib/schemas/metrics";
+import { lastHealth } from "@/lib/pg/health/worst";
 import { latestPoints, serverStates, type ServerState } from "@/lib/store/metric-reads";
 import type { Point } from "./charts";
 import { epochOf, increase, ratePerSecond } from "./rates";
@@ -47,6 +48,7 @@ export function fleetCard(server: { id: string; name: string }, points: Point[],
     longestTransactionSeconds: null,
     replicationLag: null,
     worstFinding: null,
+    healthCheckedAt: null,
   };
   if (status !== "up" || !cur) return base;
 
@@ -79,13 +81,19 @@ export function fleetCard(server: { id: string; name: string }, points: Point[],
   };
 }
 
+/** The last health run's worst finding (inactive slot retaining WAL, failing archiver, ...) on the card. */
+function withHealth(card: FleetServer): FleetServer {
+  const h = lastHealth(card.id);
+  return h ? { ...card, worstFinding: h.worst, healthCheckedAt: h.at } : card;
+}
+
 export async function fleetSummaries(user: RoleAssignment, now = Date.now()): Promise<FleetResponse> {
   const visible = servers().filter((s) => can(user, s.id, "read"));
   const ids = visible.map((s) => s.id);
   const intervalMs = env().PGWARDEN_SAMPLE_INTERVAL_S * 1000;
   const [points, states] = await Promise.all([latestPoints(ids, 2, 4 * intervalMs), serverStates(ids)]);
   return {
-    servers: visible.map((s) => fleetCard(s, (points.get(s.id) ?? []) as Point[], states.get(s.id), now, intervalMs)),
+    servers: visible.map((s) => withHealth(fleetCard(s, (points.get(s.id) ?? []) as Point[], states.get(s.id), now, intervalMs))),
     sampleIntervalSeconds: intervalMs / 1000,
     readAt: Date.now(),
   };

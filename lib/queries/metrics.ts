@@ -1,5 +1,6 @@
 import { FleetResponse, MetricsResponse, type MetricsQuery } from "@/lib/schemas/metrics";
 import { fetchJson } from "./fetch-json";
+import { usePolled } from "./use-polled";
 
 // Client side of the monitoring routes (the fleet cards and the server overview's charts):
 // key factory, URL builders and fetchers; pages poll them with usePolled.
@@ -24,4 +25,9 @@ export const fleetKey = () => ["fleet"] as const;
 
 export function fetchFleet() {
   return fetchJson(FLEET_URL, FleetResponse);
+}
+
+/** The server overview's charts, polled once per sample. */
+export function useMetrics(server: string, q: MetricsQuery) {
+  return usePolled(metricsKey(server, q), () => fetchMetrics(server, q), { intervalMs: METRICS_POLL_MS });
 }

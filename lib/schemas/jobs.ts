@@ -1,3 +1,4 @@
+import { VacuumAdvice } from "./health";
 import type { Permission } from "@/lib/auth/permissions";
 import { z } from "./zod";
 import {
@@ -118,6 +119,8 @@ export const Job = z.object({
   progressError: z.string().optional(),
   /** bloat_exact: pgstattuple's figures */
   result: ExactBloat.nullable(),
+  /** VACUUM jobs that left dead rows: what holds the xmin horizon (the vacuum advisor) */
+  advice: VacuumAdvice.nullable(),
 });
 export type Job = z.infer<typeof Job>;
 

@@ -1,3 +1,4 @@
+import { VacuumAdvice } from "./health";
 import { z } from "./zod";
 import { OID_MAX, int } from "./common";
 
@@ -99,6 +100,8 @@ export const MaintenanceOutcome = z.object({
   durationMs: z.number(),
   /** what the statement returned, for commands that return something (bloat_exact) */
   result: ExactBloat.optional(),
+  /** VACUUM that left dead rows: why (the vacuum advisor) */
+  advice: VacuumAdvice.optional(),
 });
 export type MaintenanceOutcome = z.infer<typeof MaintenanceOutcome>;
 

@@ -97,7 +97,7 @@ export const MetricsResponse = z.object({
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;
 
-/** Left for the health checks (issue 12 item 5): the worst current finding of a server. */
+/** The worst finding of the server's last health run (issue 12 item 5). */
 export const WorstFinding = z
   .object({ severity: z.enum(["info", "warning", "critical"]), title: z.string(), check: z.string().optional() })
   .nullable();
@@ -124,6 +124,8 @@ export const FleetServer = z.object({
   /** a standby's replay lag, or a primary's furthest standby */
   replicationLag: z.object({ seconds: z.number().nullable(), bytes: z.number().nullable() }).nullable(),
   worstFinding: WorstFinding,
+  /** when the worst finding was checked (epoch ms); null: no health run known for this server */
+  healthCheckedAt: z.number().nullable(),
 });
 export type FleetServer = z.infer<typeof FleetServer>;
 

@@ -116,7 +116,7 @@ export async function finishJob(id: number, o: MaintenanceOutcome): Promise<JobR
       o.sqlstate ?? null,
       JSON.stringify(o.notices.slice(0, 500)),
       o.blockedBy ?? null,
-      o.result ? JSON.stringify(o.result) : null,
+      o.result ? JSON.stringify(o.result) : o.advice ? JSON.stringify(o.advice) : null,
     ],
   );
   return toJob(rows[0]);

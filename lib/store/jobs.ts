@@ -54,7 +54,7 @@ export interface RawJob {
   reattached_at: Date | null;
   tag: string | null;
   relation_bytes: number | string | null;
-  result: Job["result"];
+  result: Job["result"] | Job["advice"];
   ahead: number | null;
   audit_intent_id: number | string | null;
 }
@@ -88,7 +88,9 @@ export function toJob(r: RawJob): JobRow {
     reattachedAt: iso(r.reattached_at),
     tag: r.tag,
     ahead: r.ahead ?? null,
-    result: r.result ?? null,
+    // One jsonb column: pgstattuple's figures for bloat_exact, the vacuum advisor's for VACUUM.
+    result: r.result && !("kind" in r.result && r.result.kind === "vacuum_advice") ? r.result : null,
+    advice: r.result && "kind" in r.result && r.result.kind === "vacuum_advice" ? r.result : null,
     auditIntentId: r.audit_intent_id === null ? null : Number(r.audit_intent_id),
     relationBytes: r.relation_bytes === null ? null : Number(r.relation_bytes),
   };

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { requireServerPageUser } from "@/lib/auth/page";
+import { findPgbouncer } from "@/lib/config/servers";
 
 export const dynamic = "force-dynamic";
 
@@ -9,6 +10,7 @@ export const dynamic = "force-dynamic";
  */
 export default async function ServerLayout({ children, params }: { children: ReactNode; params: Promise<{ server: string }> }) {
   const { server } = await params;
-  await requireServerPageUser(server);
+  // A PgBouncer entry has one page of its own (pgbouncer); its id is not a PostgreSQL server's.
+  await requireServerPageUser(server, "read", findPgbouncer(server) ? "pgbouncer" : "postgres");
   return children;
 }
