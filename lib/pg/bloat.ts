@@ -6,6 +6,7 @@ import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage"
 import { coalesceStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { backgroundRead } from "./run";
+import { currentSizes } from "./size-snapshot";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
 import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
 import type { Queryable } from "./types";
@@ -119,6 +120,7 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
       fillfactor: r.fillfactor,
       statistics: stats(r),
       lastAnalyzed: r.last_analyzed?.toISOString() ?? null,
+      sizeBytes: null, // from the size snapshot when a page is cut (bloatPage)
     };
     const shape = { reltuples: r.reltuples, relpages: r.relpages, fillfactor: r.fillfactor, blockSize, maxAlign: MAX_ALIGN, dataWidth: r.data_width, hasNulls: r.has_nulls };
     if (r.kind === "table") {
@@ -144,9 +146,12 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
     waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
   });
   const list = (query.kind === "table" ? all.tables : all.indexes).filter((r) => r.bloatBytes >= (query.minBytes ?? 0));
+  // One definition of a relation's size across the console: the size snapshot's (issue 10, DBA 3).
+  const sizes = await currentSizes(target);
+  const measured = (r: BloatRow) => (r.kind === "table" ? sizes.tables.get(r.oid)?.totalBytes : sizes.indexes.get(r.oid)?.sizeBytes) ?? null;
   return {
     estimate: true,
-    rows: list.slice(query.offset, query.offset + query.limit),
+    rows: list.slice(query.offset, query.offset + query.limit).map((r) => ({ ...r, sizeBytes: measured(r) })),
     total: list.length,
     pgstattupleAvailable: all.pgstattupleAvailable,
     computedAt: all.computedAt,

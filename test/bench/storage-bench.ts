@@ -8,7 +8,7 @@
 import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { bloatEstimates } from "@/lib/pg/bloat";
-import { connectableDatabases } from "@/lib/pg/databases";
+import { databaseSizesOf } from "@/lib/pg/databases";
 import { indexes, indexFindings } from "@/lib/pg/indexes";
 import { sizeSnapshot, type SizeSnapshot } from "@/lib/pg/size-snapshot";
 import { spaceOverview } from "@/lib/pg/space";
@@ -67,7 +67,7 @@ async function measure(url: string, label: string, out: Record<string, number | 
 async function page(c: pg.Client, view: "tables" | "indexes" | "space", sizes: SizeSnapshot) {
   if (view === "tables") return tables(c, PAGE, sizes);
   if (view === "indexes") return indexes(c, { ...PAGE, sort: "size" }, sizes);
-  return spaceOverview(await connectableDatabases(c), sizes, 20);
+  return spaceOverview(await databaseSizesOf(c), sizes, 20);
 }
 
 /** Builds 1,000 then 10,000 tables (2 indexes each) in a bench database and measures each view. */
