@@ -4,7 +4,8 @@ import { invalidate } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./relation-locks";
 import { coalescedRead } from "./run";
-import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot, type TableSizes } from "./size-snapshot";
+import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { pagedFromSnapshot, snapshotPage } from "./storage/table-page";
 import type { Queryable } from "./types";
 
 // One reloption, only parsed when the table has any (most have none).
@@ -86,31 +87,6 @@ export type TablesOptions = Omit<TablesQuery, "db">;
 export interface TablesPage {
   rows: TableRow[];
   total: number;
-}
-
-/** Sort keys the size snapshot holds: a page is then chosen from it without reading statistics. */
-const SNAPSHOT_SORTS = new Set<TableSort>(["name", "total_size"]);
-
-/** Whether the page can be chosen from the snapshot alone (filters and sort key it holds). */
-export function pagedFromSnapshot(opts: TablesOptions): boolean {
-  return SNAPSHOT_SORTS.has(opts.sort) && !opts.minDeadPct;
-}
-
-const byName = (a: TableSizes, b: TableSizes) => (a.schema < b.schema ? -1 : a.schema > b.schema ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-/**
- * The OIDs of one page and the total, from the snapshot: filters as the SQL applies them (schema
- * equal, name contains case-insensitively, minimum total size), the same order (name in byte order
- * like the catalog's "name" type, then OID; sizes NULLS LAST descending).
- */
-export function snapshotPage(tablesIn: Iterable<TableSizes>, opts: TablesOptions): { oids: number[]; total: number } {
-  const q = opts.q?.toLowerCase();
-  const min = opts.minSizeBytes ?? 0;
-  const rows = [...tablesIn].filter((t) => (!opts.schema || t.schema === opts.schema) && (!q || t.name.toLowerCase().includes(q)) && t.totalBytes >= min);
-  const sign = opts.dir === "asc" ? 1 : -1;
-  const cmp = opts.sort === "name" ? byName : (a: TableSizes, b: TableSizes) => a.totalBytes - b.totalBytes;
-  rows.sort((a, b) => sign * cmp(a, b) || a.oid - b.oid);
-  return { oids: rows.slice(opts.offset, opts.offset + opts.limit).map((t) => t.oid), total: rows.length };
 }
 
 /** $1..$6 of the TABLES query: the size snapshot and the filters. */
