@@ -3,6 +3,7 @@ import { env } from "@/lib/config/env";
 import { coalesce, coalesceStale } from "./coalesce";
 import { exclusiveLocks, type RelationLock } from "./relation-locks";
 import type { Target } from "./pools";
+import { StillComputingError, toDbError } from "./errors";
 import { backgroundRead, read } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
 import type { Queryable } from "./types";
@@ -21,9 +22,11 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/siz
 // takes the whole database's storage pages down. A lock taken between the check and the sizing
 // fails the statement on lock_timeout: it is then run again with the new lock known.
 
-// Sizes per relation FILE (fork by fork) for every table, TOAST table and index: the same figures
+// Sizes per relation FILE SET for every table, TOAST table and index: the same figures
 // as pg_total_relation_size once summed per table (lib/pg/storage/size-model.ts, which also finds
-// each TOAST table's owner), but each file is stat()ed once. The init fork exists only for
+// each TOAST table's owner), but each file is stat()ed once. pg_table_size is every fork of a
+// relation in one call (one open instead of four) and adds the TOAST table, so only tables that
+// have one are summed fork by fork (their TOAST is its own row). The init fork exists only for
 // unlogged relations. $1: locked OIDs (sized from relpages, never opened); $2: NULL for every
 // relation, or tables/indexes to measure (a table brings its TOAST table and indexes).
 const RELATION_SIZES = /* sql */ `
@@ -37,6 +40,7 @@ const RELATION_SIZES = /* sql */ `
   SELECT c.oid, c.relkind, n.nspname AS schema, c.relname AS name, c.reltoastrelid AS toast_oid,
          i.indrelid AS index_of, l.oid IS NOT NULL AS estimated,
          CASE WHEN l.oid IS NOT NULL THEN c.relpages::int8 * current_setting('block_size')::int8
+              WHEN c.relkind IN ('i', 't') OR c.reltoastrelid = 0 THEN coalesce(pg_table_size(c.oid), 0)
               ELSE coalesce(pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
                             + CASE WHEN c.relpersistence = 'u' THEN pg_relation_size(c.oid, 'init') ELSE 0 END, 0) END AS bytes
     FROM pg_class c
@@ -199,6 +203,9 @@ const sameCluster = (a: string, b: string) => a === b || (clusterOfServer.has(a)
 export async function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
   return coalesceStale(`size-snapshot\u0000${await clusterKey(target)}`, SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => backgroundRead(target, sizeSnapshot), {
     waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
+  }).catch((err) => {
+    // The wait ran out, not the query: answered as "still computing" (503), never as a bug (500).
+    throw err instanceof StillComputingError ? toDbError(err) : err;
   });
 }
 
@@ -233,6 +240,8 @@ function applyForgets(snap: SizeSnapshot, server: string) {
 export async function currentSizes(target: Target): Promise<SizeSnapshot> {
   const snap = await cachedSizeSnapshot(target);
   applyForgets(snap, target.server);
+  // Just measured: nothing can be new yet (the cold request pays for the snapshot alone).
+  if (Date.now() - snap.takenAt < env().PGWARDEN_READ_TTL_MS && snap.lockedParts().size === 0) return snap;
   const key = `size-newcomers\u0000${await clusterKey(target)}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
   await coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, (db) => sizeNewcomers(db, snap)));
   return snap;

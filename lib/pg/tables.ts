@@ -1,6 +1,7 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
-import { invalidate } from "./coalesce";
+import { BLOAT_KEY } from "./bloat";
+import { invalidate, invalidateStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./relation-locks";
 import { coalescedRead } from "./run";
@@ -101,7 +102,8 @@ export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnap
   if (pagedFromSnapshot(opts)) {
     const page = snapshotPage(sizes.tables.values(), opts);
     total = page.total;
-    const found = (await db.query(TABLES_PAGE, [sizes.tableOids, sizes.tableTotals, null, null, page.oids])).rows;
+    // Sizes come from the snapshot below: the 10,000-element size arrays are not sent for 50 rows.
+    const found = (await db.query(TABLES_PAGE, [[], [], null, null, page.oids])).rows;
     const byOid = new Map(found.map((r) => [r.oid, r]));
     // A table dropped since the snapshot is simply missing from its page until the next one.
     rows = page.oids.map((oid) => byOid.get(oid)).filter((r) => r !== undefined);
@@ -191,5 +193,6 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
 export function forgetStorageReads(server: string, database: string, relids: number[]) {
   invalidate(`${server}\u0000`);
   invalidate(`indexes\u0000${server}\u0000`);
+  invalidateStale(`${BLOAT_KEY}${server}\u0000`);
   forgetSizes(server, database, relids);
 }
