@@ -240,8 +240,6 @@ function applyForgets(snap: SizeSnapshot, server: string) {
 export async function currentSizes(target: Target): Promise<SizeSnapshot> {
   const snap = await cachedSizeSnapshot(target);
   applyForgets(snap, target.server);
-  // Just measured: nothing can be new yet (the cold request pays for the snapshot alone).
-  if (Date.now() - snap.takenAt < env().PGWARDEN_READ_TTL_MS && snap.lockedParts().size === 0) return snap;
   const key = `size-newcomers\u0000${await clusterKey(target)}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
   await coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, (db) => sizeNewcomers(db, snap)));
   return snap;
