@@ -91,11 +91,21 @@ export function BloatPanel({ server, db, kind }: { server: string; db?: string; 
         </>
       ),
     },
-    { id: "size", header: "size", align: "right", cell: (r) => formatBytes(r.actualBytes) },
+    {
+      id: "size",
+      header: kind === "table" ? "total size" : "size",
+      align: "right",
+      title:
+        kind === "table"
+          ? "the same figure as the Tables page: heap, TOAST and indexes, all forks (pg_total_relation_size), measured at most a minute ago"
+          : "the same figure as the Indexes page, measured at most a minute ago",
+      cell: (r) => (r.sizeBytes === null ? "—" : formatBytes(r.sizeBytes)),
+    },
     {
       id: "bloat",
       header: "est. bloat",
       align: "right",
+      title: kind === "table" ? "estimated bloat, % of heap + TOAST pages as of the last VACUUM/ANALYZE (indexes not included)" : "estimated bloat, % of the index's pages as of the last VACUUM/ANALYZE",
       cell: (r) =>
         r.statistics === "hidden" || r.statistics === "missing" ? (
           <span className="text-zinc-500" title="widths unknown without statistics: no estimate">

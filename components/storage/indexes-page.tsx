@@ -7,18 +7,19 @@ import { DataTable, type Column } from "@/components/ui/data-table";
 import { FilterInput } from "@/components/ui/filter-input";
 import { PageHeader } from "@/components/ui/freshness";
 import { SqlText } from "@/components/ui/sql-text";
+import { Timestamp } from "@/components/ui/time";
 import { formatBytes, formatNumber } from "@/lib/format";
 import { qualifiedName } from "@/lib/names";
 import { useIndexes } from "@/lib/queries/storage";
 import { useServerTable, useUrlState } from "@/lib/queries/url-state";
-import { IndexesQuery, type IndexRow } from "@/lib/schemas/storage";
+import { IndexesQuery, type IndexRow, type IndexesResponse } from "@/lib/schemas/storage";
 import { BloatPanel } from "./bloat-panel";
 import { IndexFindingsPanel } from "./index-findings";
 import { LockMarker } from "./lock-marker";
 
-export function IndexesPage({ server }: { server: string }) {
+export function IndexesPage({ server, initial }: { server: string; initial?: IndexesResponse }) {
   const { query, set } = useUrlState(IndexesQuery);
-  const q = useIndexes(server, query);
+  const q = useIndexes(server, query, initial);
   const data = q.data;
   const table = useServerTable(query, set, data?.total);
   const sel = useSelection(data?.rows);
@@ -37,6 +38,9 @@ export function IndexesPage({ server }: { server: string }) {
     { id: "scans", header: "scans", sortKey: "scans", align: "right", cell: (r) => formatNumber(r.scans) },
     { id: "read", header: "tuples read", sortKey: "tuples_read", align: "right", cell: (r) => formatNumber(r.tuplesRead) },
     { id: "fetched", header: "tuples fetched", sortKey: "tuples_fetched", align: "right", cell: (r) => formatNumber(r.tuplesFetched) },
+    ...(data?.findings.lastUsedAvailable
+      ? [{ id: "last_used", header: "last used", title: "pg_stat_user_indexes.last_idx_scan", cell: (r: IndexRow) => (r.lastUsed ? <Timestamp at={r.lastUsed} /> : "never") }]
+      : []),
     {
       id: "kind",
       header: "kind",
@@ -54,7 +58,7 @@ export function IndexesPage({ server }: { server: string }) {
   return (
     <div className="flex flex-col gap-3">
       <PageHeader title={`Indexes${query.db ? ` · ${query.db}` : ""}`} poll={q} />
-      {data && <IndexFindingsPanel f={data.findings} />}
+      {data && <IndexFindingsPanel f={data.findings} controls={{ limit: query.findingsLimit, minFindingBytes: query.minFindingBytes, set }} />}
       <MaintenanceBar server={server} db={query.db} commands={["reindex_index"]} sel={sel} poll={q} />
       <DataTable
         columns={columns}

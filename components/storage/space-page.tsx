@@ -1,5 +1,5 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, LabelList, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFrame } from "@/components/ui/chart-frame";
 import { DataTable, type Column } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/freshness";
@@ -31,6 +31,22 @@ function sizeColumns<T extends Sizes>(): Column<T>[] {
 }
 
 type TableSize = SpaceResponse["topTables"][number];
+type DatabaseSize = SpaceResponse["databases"][number];
+
+// The figures as text beside the chart: nobody should have to hover a bar at 3 AM.
+const DATABASE_COLUMNS: Column<DatabaseSize>[] = [
+  { id: "name", header: "database", className: "font-mono", firstDir: "asc", sortValue: (d) => d.name, cell: (d) => quoteIdent(d.name) },
+  { id: "size", header: "size", align: "right", sortValue: (d) => d.sizeBytes ?? -1, cell: (d) => (d.sizeBytes === null ? "—" : formatBytes(d.sizeBytes)) },
+];
+
+function Wal({ wal }: { wal: SpaceResponse["wal"] }) {
+  if (wal.bytes === null) return <p className="text-xs text-zinc-500" data-testid="wal-size">WAL size unavailable. {wal.note}</p>;
+  return (
+    <p className="text-sm" data-testid="wal-size">
+      WAL (pg_wal): <span className="font-medium">{formatBytes(wal.bytes)}</span> in {formatNumber(wal.files ?? 0)} files
+    </p>
+  );
+}
 type SchemaSize = SpaceResponse["schemas"][number];
 
 const TABLE_COLUMNS: Column<TableSize>[] = [
@@ -60,10 +76,14 @@ export function SpacePage({ server }: { server: string }) {
               <XAxis dataKey="name" tick={{ fontSize: 11 }} />
               <YAxis tickFormatter={(v: number) => formatBytes(v)} tick={{ fontSize: 11 }} width={70} />
               <Tooltip formatter={(v) => formatBytes(Number(v))} />
-              <Bar dataKey="bytes" name="size" fill="#3b82f6" isAnimationActive={false} />
+              <Bar dataKey="bytes" name="size" fill="#3b82f6" isAnimationActive={false}>
+                <LabelList dataKey="bytes" position="top" fontSize={11} formatter={(v: unknown) => formatBytes(Number(v))} />
+              </Bar>
             </BarChart>
           </ResponsiveContainer>
         </ChartFrame>
+        <DataTable columns={DATABASE_COLUMNS} rows={data?.databases} rowKey={(d) => d.name} error={q.error} empty="No database the console may connect to." initialSort={{ key: "size", dir: "desc" }} testId="space-databases" />
+        {data && <Wal wal={data.wal} />}
       </Section>
       <Section title={`Largest tables${query.db ? ` in ${query.db}` : ""}`}>
         {data && (

@@ -11,7 +11,7 @@ import { formatBytes, formatNumber } from "@/lib/format";
 import { qualifiedName } from "@/lib/names";
 import { useTables } from "@/lib/queries/storage";
 import { useServerTable, useUrlState } from "@/lib/queries/url-state";
-import { TablesQuery, type TableRow } from "@/lib/schemas/storage";
+import { TablesQuery, type TableRow, type TablesResponse } from "@/lib/schemas/storage";
 import { BloatPanel } from "./bloat-panel";
 import { LastRun } from "./time";
 import { LockMarker } from "./lock-marker";
@@ -31,9 +31,9 @@ function AutovacuumDue({ r }: { r: TableRow }) {
   );
 }
 
-export function TablesPage({ server }: { server: string }) {
+export function TablesPage({ server, initial }: { server: string; initial?: TablesResponse }) {
   const { query, set } = useUrlState(TablesQuery);
-  const q = useTables(server, query);
+  const q = useTables(server, query, initial);
   const data = q.data;
   const table = useServerTable(query, set, data?.total);
   const sel = useSelection(data?.rows);

@@ -5,7 +5,9 @@ import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
 import { coalesceStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
+import { StillComputingError, toDbError } from "./errors";
 import { backgroundRead } from "./run";
+import { currentSizes } from "./size-snapshot";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
 import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
 import type { Queryable } from "./types";
@@ -119,6 +121,7 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
       fillfactor: r.fillfactor,
       statistics: stats(r),
       lastAnalyzed: r.last_analyzed?.toISOString() ?? null,
+      sizeBytes: null, // from the size snapshot when a page is cut (bloatPage)
     };
     const shape = { reltuples: r.reltuples, relpages: r.relpages, fillfactor: r.fillfactor, blockSize, maxAlign: MAX_ALIGN, dataWidth: r.data_width, hasNulls: r.has_nulls };
     if (r.kind === "table") {
@@ -133,20 +136,30 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
   return { tables: tables.sort(byBloat), indexes: indexes.sort(byBloat), pgstattupleAvailable: server.pgstattuple, computedAt: Date.now() };
 }
 
-const BLOAT_TTL_MS = 60_000;
+// The estimate only moves when VACUUM/ANALYZE updates relpages, reltuples and pg_stats, and it
+// costs ≈ 0.8 s at 10,000 tables: recomputed every 5 minutes (one viewer's DB time, issue 11),
+// and at once after a finished job on the database (forgetStorageReads).
+export const BLOAT_KEY = "bloat\u0000";
+const BLOAT_TTL_MS = 5 * 60_000;
 
 /** The bloat page: estimates computed at most once a minute per database, paged here. */
 export async function bloatPage(server: string, query: BloatQuery): Promise<BloatResponse> {
   const target = await resolveDatabase(server, query.db);
-  const key = `bloat\u0000${target.server}\u0000${target.database ?? ""}`;
+  const key = `${BLOAT_KEY}${target.server}\u0000${target.database ?? ""}`;
   // Served while the next estimate is computed in the background (about a second at 10k tables).
   const all = await coalesceStale(key, BLOAT_TTL_MS, 10 * 60_000, () => backgroundRead(target, bloatEstimates), {
     waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
+  }).catch((err) => {
+    // The wait ran out, not the query: answered as "still computing" (503), never as a bug (500).
+    throw err instanceof StillComputingError ? toDbError(err) : err;
   });
   const list = (query.kind === "table" ? all.tables : all.indexes).filter((r) => r.bloatBytes >= (query.minBytes ?? 0));
+  // One definition of a relation's size across the console: the size snapshot's (issue 10, DBA 3).
+  const sizes = await currentSizes(target);
+  const measured = (r: BloatRow) => (r.kind === "table" ? sizes.tables.get(r.oid)?.totalBytes : sizes.indexes.get(r.oid)?.sizeBytes) ?? null;
   return {
     estimate: true,
-    rows: list.slice(query.offset, query.offset + query.limit),
+    rows: list.slice(query.offset, query.offset + query.limit).map((r) => ({ ...r, sizeBytes: measured(r) })),
     total: list.length,
     pgstattupleAvailable: all.pgstattupleAvailable,
     computedAt: all.computedAt,

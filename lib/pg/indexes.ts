@@ -5,8 +5,9 @@ import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./relation-locks";
 import { read } from "./run";
-import { currentSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, indexDefinitions, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";
+import { findingsPage, statsWindowWarning } from "./storage/findings-page";
 import type { Queryable } from "./types";
 
 // Sizes and definitions come from the snapshot, which measures an index created since on first
@@ -16,7 +17,7 @@ const INDEXES = /* sql */ `
   SELECT s.indexrelid AS oid, s.schemaname AS schema, s.relname AS table, s.relid AS table_oid,
          s.indexrelname AS name, coalesce(s.idx_scan, 0) AS scans,
          coalesce(s.idx_tup_read, 0) AS tuples_read, coalesce(s.idx_tup_fetch, 0) AS tuples_fetched,
-         coalesce(sz.size_bytes, 0) AS size_bytes,
+         coalesce(sz.size_bytes, 0) AS size_bytes, %LAST% AS last_used,
          i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
          count(*) OVER () AS total_count
     FROM pg_stat_user_indexes s
@@ -24,6 +25,13 @@ const INDEXES = /* sql */ `
     LEFT JOIN sz ON sz.relid = s.indexrelid
    WHERE ($3::text IS NULL OR s.schemaname = $3)
      AND ($4::text IS NULL OR strpos(lower(s.indexrelname), lower($4)) > 0 OR strpos(lower(s.relname), lower($4)) > 0)`;
+
+// last_idx_scan exists from PostgreSQL 16 on: the column is named only when the server has it.
+const lastUsed = (version: number, alias: string) => (version >= 160000 ? `${alias}.last_idx_scan` : "NULL::timestamptz");
+const VERSION = /* sql */ `SELECT current_setting('server_version_num')::int AS version`;
+export async function serverVersion(db: Queryable): Promise<number> {
+  return (await db.query(VERSION)).rows[0].version;
+}
 
 const ORDER: Record<IndexSort, string> = {
   name: "schema %, name %",
@@ -34,15 +42,17 @@ const ORDER: Record<IndexSort, string> = {
   tuples_fetched: "tuples_fetched %",
 };
 
-export type IndexesOptions = Omit<IndexesQuery, "db">;
+export type IndexesOptions = Pick<IndexesQuery, "sort" | "dir" | "schema" | "q" | "limit" | "offset">;
 
 export async function indexes(db: Queryable, opts: IndexesOptions, sizes: SizeSnapshot): Promise<{ rows: IndexRow[]; total: number }> {
   const d = opts.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST";
-  const sql = `${INDEXES} ORDER BY ${ORDER[opts.sort].replaceAll("%", d)}, oid LIMIT $5 OFFSET $6`;
+  const base = INDEXES.replace("%LAST%", lastUsed(await serverVersion(db), "s"));
+  const sql = `${base} ORDER BY ${ORDER[opts.sort].replaceAll("%", d)}, oid LIMIT $5 OFFSET $6`;
   const params = [sizes.indexOids, sizes.indexSizes, opts.schema ?? null, opts.q ?? null, opts.limit, opts.offset];
   let { rows } = await db.query(sql, params);
   let total = rows[0]?.total_count;
-  if (total === undefined) total = opts.offset > 0 ? (await db.query(`SELECT count(*) AS n FROM (${INDEXES}) x`, params.slice(0, 4))).rows[0].n : 0;
+  if (total === undefined) total = opts.offset > 0 ? (await db.query(`SELECT count(*) AS n FROM (${base}) x`, params.slice(0, 4))).rows[0].n : 0;
+  await indexDefinitions(db, sizes, rows.map((r) => r.oid));
   rows = rows.map(
     (r): IndexRow => ({
       oid: r.oid,
@@ -57,6 +67,7 @@ export async function indexes(db: Queryable, opts: IndexesOptions, sizes: SizeSn
       unique: r.unique,
       primary: r.primary,
       valid: r.valid,
+      lastUsed: r.last_used ? (r.last_used as Date).toISOString() : null,
       definition: sizes.indexes.get(r.oid)?.definition ?? "",
       sizeExact: sizes.indexes.get(r.oid)?.sizeExact ?? true,
       lock: lockInfo(sizes.indexes.get(r.oid)?.lock),
@@ -77,7 +88,7 @@ const INDEX_SHAPES = /* sql */ `
          i.indkey::int2[] AS keys, i.indclass::oid[]::text[] AS classes,
          i.indcollation::oid[]::text[] AS collations, i.indoption::int2[] AS options,
          i.indexprs::text AS exprs, i.indpred::text AS pred,
-         coalesce(st.idx_scan, 0) AS scans,
+         coalesce(st.idx_scan, 0) AS scans, %LAST% AS last_used,
          i.indexrelid IN (SELECT conindid FROM pg_constraint WHERE contype IN ('p', 'u', 'x')) AS backs_constraint,
          (NOT i.indisvalid AND (i.indexrelid IN (SELECT index_relid FROM pg_stat_progress_create_index)
                                 OR i.indrelid IN (SELECT relid FROM pg_stat_progress_create_index WHERE index_relid = 0))) AS being_built
@@ -100,6 +111,7 @@ interface Shape extends IndexShape {
   table: string;
   name: string;
   scans: number;
+  lastUsed: Date | null;
   beingBuilt: boolean;
 }
 
@@ -107,9 +119,17 @@ export function qualifiedName(schema: string, name: string): string {
   return `${escapeIdentifier(schema)}.${escapeIdentifier(name)}`;
 }
 
-/** Unused, duplicate and invalid indexes, each with the statement that fixes it. */
-export async function indexFindings(db: Queryable, sizes?: SizeSnapshot): Promise<IndexFindings> {
-  const [{ rows }, win] = [await db.query(INDEX_SHAPES), (await db.query(STATS_WINDOW)).rows[0]];
+export interface AllFindings {
+  /** every finding, unsorted, without definitions (filled in for the page shown) */
+  list: IndexFinding[];
+  window: { statsReset: Date | null; started: Date; version: number };
+}
+
+/** Unused, duplicate and invalid indexes of the whole database, each with the statement that fixes it. */
+export async function allIndexFindings(db: Queryable, sizes?: SizeSnapshot): Promise<AllFindings> {
+  const win = (await db.query(STATS_WINDOW)).rows[0];
+  const version: number = win?.version ?? (await serverVersion(db));
+  const { rows } = await db.query(INDEX_SHAPES.replace("%LAST%", lastUsed(version, "st")));
   const shapes: Shape[] = rows.map((r) => ({
     oid: r.oid,
     tableOid: r.table_oid,
@@ -129,9 +149,10 @@ export async function indexFindings(db: Queryable, sizes?: SizeSnapshot): Promis
     exprs: r.exprs,
     pred: r.pred,
     scans: r.scans,
+    lastUsed: r.last_used,
     beingBuilt: r.being_built,
   }));
-  const canReindexConcurrently = (win?.version ?? 0) >= 120000;
+  const canReindexConcurrently = version >= 120000;
   const finding = (s: Shape, kind: IndexFinding["kind"], reason: string, fixSql: string[]): IndexFinding => ({
     kind,
     oid: s.oid,
@@ -139,54 +160,71 @@ export async function indexFindings(db: Queryable, sizes?: SizeSnapshot): Promis
     table: s.table,
     name: s.name,
     sizeBytes: sizes?.indexes.get(s.oid)?.sizeBytes ?? 0,
-    definition: sizes?.indexes.get(s.oid)?.definition ?? "",
+    definition: "",
+    lastUsed: s.lastUsed ? s.lastUsed.toISOString() : null,
     reason,
     fixSql,
   });
   const drop = (s: Shape) => `DROP INDEX CONCURRENTLY ${qualifiedName(s.schema, s.name)};`;
-  const findings: IndexFinding[] = [];
+  const list: IndexFinding[] = [];
   for (const s of shapes) {
     if (!s.valid && !s.beingBuilt) {
       const fix = canReindexConcurrently ? [`REINDEX INDEX CONCURRENTLY ${qualifiedName(s.schema, s.name)};`, drop(s)] : [drop(s)];
-      findings.push(finding(s, "invalid", "Invalid (a failed CREATE INDEX CONCURRENTLY or REINDEX): it is maintained on every write but never used. Rebuild it, or drop it.", fix));
+      list.push(finding(s, "invalid", "Invalid (a failed CREATE INDEX CONCURRENTLY or REINDEX): it is maintained on every write but never used. Rebuild it, or drop it.", fix));
     } else if (s.valid && s.scans === 0 && !s.unique && !s.primary && !s.backsConstraint) {
-      findings.push(finding(s, "unused", "Never scanned in the statistics window on this server.", [drop(s)]));
+      list.push(finding(s, "unused", "Never scanned in the statistics window on this server.", [drop(s)]));
     }
   }
   for (const { redundant, coveredBy } of duplicateIndexes(shapes.filter((s) => !s.beingBuilt))) {
     const f = finding(redundant, "duplicate", `Its key columns are a leading part of "${coveredBy.name}" with the same predicate, expressions, operator classes and collations.`, [drop(redundant)]);
-    f.coveredBy = { oid: coveredBy.oid, name: coveredBy.name, definition: sizes?.indexes.get(coveredBy.oid)?.definition ?? "" };
-    findings.push(f);
+    f.coveredBy = { oid: coveredBy.oid, name: coveredBy.name, definition: "" };
+    list.push(f);
   }
-  const fromReset = win?.stats_reset != null;
-  const counts = { unused: 0, duplicate: 0, invalid: 0 };
-  for (const f of findings) counts[f.kind]++;
+  return { list, window: { statsReset: win?.stats_reset ?? null, started: win?.started, version } };
+}
+
+export type FindingsOptions = Partial<Pick<IndexesQuery, "findingsLimit" | "unusedOffset" | "duplicateOffset" | "invalidOffset" | "minFindingBytes">>;
+
+/** One page of each kind of finding (largest first), with definitions, counts and the statistics window. */
+export async function pagedFindings(db: Queryable, all: AllFindings, opts: FindingsOptions, sizes?: SizeSnapshot): Promise<IndexFindings> {
+  const page = findingsPage(all.list, {
+    limit: opts.findingsLimit ?? FINDINGS_PER_KIND,
+    offsets: { unused: opts.unusedOffset ?? 0, duplicate: opts.duplicateOffset ?? 0, invalid: opts.invalidOffset ?? 0 },
+    minBytes: opts.minFindingBytes ?? 0,
+  });
+  const defined = (oid: number) => sizes?.indexes.get(oid)?.definition ?? "";
+  if (sizes) await indexDefinitions(db, sizes, page.findings.flatMap((f) => (f.coveredBy ? [f.oid, f.coveredBy.oid] : [f.oid])));
+  // Copies: the cached list is shared by every viewer's page.
+  const findings = page.findings.map((f) => ({ ...f, definition: defined(f.oid), ...(f.coveredBy ? { coveredBy: { ...f.coveredBy, definition: defined(f.coveredBy.oid) } } : {}) }));
+  const { statsReset, started, version } = all.window;
+  const since: Date | null = statsReset ?? started ?? null;
   return {
-    findings: largestPerKind(findings),
-    counts,
-    statsSince: ((fromReset ? win.stats_reset : win?.started) as Date | undefined)?.toISOString() ?? null,
-    statsSinceSource: fromReset ? "stats_reset" : "server_start",
+    ...page,
+    findings,
+    lastUsedAvailable: version >= 160000,
+    windowWarning: statsWindowWarning(since, Date.now()),
+    statsSince: since?.toISOString() ?? null,
+    statsSinceSource: statsReset ? "stats_reset" : "server_start",
     note:
       "Scans are counted on this server only: an index used by queries on a replica looks unused here — check every replica before dropping. " +
-      (fromReset ? "Counted since the last statistics reset." : "Counted since at least the server start (PostgreSQL 15+ keeps statistics across clean restarts)."),
+      (statsReset ? "Counted since the last statistics reset." : "Counted since at least the server start (PostgreSQL 15+ keeps statistics across clean restarts)."),
   };
 }
 
-/** The FINDINGS_PER_KIND largest of each kind (the ones worth acting on first). */
-function largestPerKind(findings: IndexFinding[]): IndexFinding[] {
-  const sorted = [...findings].sort((a, b) => b.sizeBytes - a.sizeBytes || a.schema.localeCompare(b.schema) || a.name.localeCompare(b.name));
-  const kept = { unused: 0, duplicate: 0, invalid: 0 };
-  return sorted.filter((f) => ++kept[f.kind] <= FINDINGS_PER_KIND);
+/** Unused, duplicate and invalid indexes: one page of each kind, the largest first. */
+export async function indexFindings(db: Queryable, sizes?: SizeSnapshot, opts: FindingsOptions = {}): Promise<IndexFindings> {
+  return pagedFindings(db, await allIndexFindings(db, sizes), opts, sizes);
 }
 
 const FINDINGS_TTL_MS = 10_000;
 
 /** The indexes page of one database of a server, for the route. */
 export async function indexesPage(server: string, query: IndexesQuery): Promise<IndexesResponse> {
-  const { db: dbName, ...opts } = query;
+  const { db: dbName, findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
   const sizes = await currentSizes(target);
   const base = `${target.server}\u0000${target.database ?? ""}`;
+  const findingsOpts = { findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes };
   const [page, findings] = await Promise.all([
     coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${sizes.applied.size}\u0000${JSON.stringify(opts)}`, 1_500, () =>
       read(target, async (db) => {
@@ -196,7 +234,12 @@ export async function indexesPage(server: string, query: IndexesQuery): Promise<
         return indexes(db, opts, sizes);
       }),
     ),
-    coalesce(`indexes\u0000${base}\u0000findings\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => indexFindings(db, sizes))),
+    // Judging every index is shared for FINDINGS_TTL_MS; each viewer's page of it is cut per request.
+    coalesce(`indexes\u0000${base}\u0000findings\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => allIndexFindings(db, sizes))).then((all) =>
+      coalesce(`indexes\u0000${base}\u0000findings-page\u0000${sizes.takenAt}\u0000${JSON.stringify(findingsOpts)}`, 1_500, () =>
+        read(target, (db) => pagedFindings(db, all, findingsOpts, sizes)),
+      ),
+    ),
   ]);
   return { ...page, findings, sizesAt: sizes.takenAt, readAt: Date.now() };
 }

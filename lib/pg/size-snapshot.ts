@@ -3,16 +3,17 @@ import { env } from "@/lib/config/env";
 import { coalesce, coalesceStale } from "./coalesce";
 import { exclusiveLocks, type RelationLock } from "./relation-locks";
 import type { Target } from "./pools";
+import { StillComputingError, toDbError } from "./errors";
 import { backgroundRead, read } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
 import type { Queryable } from "./types";
 
 export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/size-model";
 
-// Sizes and index definitions cost a stat() per relation file and a catalog deparse per index
-// (≈ 350 ms + 400 ms at 10,000 tables / 20,000 indexes, ARCHITECTURE §3), so they are computed
-// ONCE per interval for every relation of a database and reused by the tables, indexes and
-// space views, which then only sort and page. Relations created since, or touched by a finished
+// Sizes cost a stat() per relation file (≈ 350 ms at 10,000 tables / 20,000 indexes,
+// ARCHITECTURE §3), so they are computed ONCE per interval for every relation of a database and
+// reused by the tables, indexes and space views, which then only sort and page. Index definitions
+// (a catalog deparse each, ≈ 400 ms for all) are read lazily, a page at a time (indexDefinitions). Relations created since, or touched by a finished
 // job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B for a minute.
 //
 // Lock-aware: pg_relation_size and pg_get_indexdef take ACCESS SHARE, which waits behind a
@@ -21,9 +22,11 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/siz
 // takes the whole database's storage pages down. A lock taken between the check and the sizing
 // fails the statement on lock_timeout: it is then run again with the new lock known.
 
-// Sizes per relation FILE (fork by fork) for every table, TOAST table and index: the same figures
+// Sizes per relation FILE SET for every table, TOAST table and index: the same figures
 // as pg_total_relation_size once summed per table (lib/pg/storage/size-model.ts, which also finds
-// each TOAST table's owner), but each file is stat()ed once. The init fork exists only for
+// each TOAST table's owner), but each file is stat()ed once. pg_table_size is every fork of a
+// relation in one call (one open instead of four) and adds the TOAST table, so only tables that
+// have one are summed fork by fork (their TOAST is its own row). The init fork exists only for
 // unlogged relations. $1: locked OIDs (sized from relpages, never opened); $2: NULL for every
 // relation, or tables/indexes to measure (a table brings its TOAST table and indexes).
 const RELATION_SIZES = /* sql */ `
@@ -37,6 +40,7 @@ const RELATION_SIZES = /* sql */ `
   SELECT c.oid, c.relkind, n.nspname AS schema, c.relname AS name, c.reltoastrelid AS toast_oid,
          i.indrelid AS index_of, l.oid IS NOT NULL AS estimated,
          CASE WHEN l.oid IS NOT NULL THEN c.relpages::int8 * current_setting('block_size')::int8
+              WHEN c.relkind IN ('i', 't') OR c.reltoastrelid = 0 THEN coalesce(pg_table_size(c.oid), 0)
               ELSE coalesce(pg_relation_size(c.oid, 'main') + pg_relation_size(c.oid, 'fsm') + pg_relation_size(c.oid, 'vm')
                             + CASE WHEN c.relpersistence = 'u' THEN pg_relation_size(c.oid, 'init') ELSE 0 END, 0) END AS bytes
     FROM pg_class c
@@ -103,28 +107,47 @@ export async function lockAware<T>(
 }
 
 /**
- * Sizes (and index definitions) of every relation, or of `only` (tables with their TOAST and
- * indexes, or single indexes). `locks` is what is known to be locked already (read when omitted).
+ * Sizes of every relation, or of `only` (tables with their TOAST and indexes, or single indexes).
+ * `locks` is what is known to be locked already (read when omitted). Index definitions are not
+ * read here: only the Indexes page shows them, for one page at a time (indexDefinitions).
  */
 export async function measureRelations(
   db: Queryable,
   opts: { only?: number[]; locks?: Map<number, RelationLock> } = {},
-): Promise<{ rows: SizeRow[]; definitions: Map<number, string | null>; locks: Map<number, RelationLock> }> {
+): Promise<{ rows: SizeRow[]; locks: Map<number, RelationLock> }> {
   const locks = opts.locks ?? (await exclusiveLocks(db));
   const only = opts.only ?? null;
   const rows: SizeRow[] = await lockAware(db, locks, async (locked) => (await db.query(RELATION_SIZES, [locked, only])).rows);
-  const defs = await lockAware(db, locks, async (locked) => (await db.query(INDEX_DEFINITIONS, [locked, only])).rows);
-  const definitions = new Map<number, string | null>(defs.map((r) => [r.oid, r.definition]));
-  return { rows, definitions, locks };
+  return { rows, locks };
 }
 
-/** Every relation of the database, measured once (sizes, index definitions, locks). */
+/**
+ * Fills in the definitions of `oids` (indexes of the snapshot) not read yet: a page of the Indexes
+ * page and the findings it shows, not all 20,000 (≈ 400 ms of deparsing on every snapshot). Kept
+ * in the snapshot, so each is deparsed once per snapshot; a locked one stays unknown (""), with
+ * its table's lock, and is asked again next time.
+ */
+export async function indexDefinitions(db: Queryable, snap: SizeSnapshot, oids: number[]): Promise<void> {
+  const missing = [...new Set(oids)].filter((oid) => snap.indexes.get(oid)?.definition === "");
+  if (missing.length === 0) return;
+  const locks = await exclusiveLocks(db);
+  const defs: { oid: number; definition: string | null }[] = await lockAware(db, locks, async (locked) => (await db.query(INDEX_DEFINITIONS, [locked, missing])).rows);
+  for (const { oid, definition } of defs) {
+    const entry = snap.indexes.get(oid);
+    if (!entry) continue;
+    entry.definition = definition ?? "";
+    entry.definitionKnown = definition !== null;
+    if (definition === null && !entry.lock) entry.lock = locks.get(oid) ?? locks.get(entry.tableOid) ?? null;
+  }
+}
+
+/** Every relation of the database, measured once (sizes and locks). */
 export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
   const startedAt = Date.now();
   const { rows: info } = await db.query(/* sql */ `SELECT current_database() AS database`);
   const m = await measureRelations(db);
   const snap = emptySnapshot(info[0].database, startedAt);
-  applySizes(snap, m.rows, m.definitions, m.locks);
+  applySizes(snap, m.rows, new Map(), m.locks);
   snap.takenAt = Date.now();
   return snap;
 }
@@ -141,7 +164,7 @@ export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<
   if (unseen.length === 0 && locked.length === 0) return 0;
   const only = [...new Set([...unseen, ...locked])];
   const m = await measureRelations(db, { only });
-  applySizes(snap, m.rows, m.definitions, m.locks);
+  applySizes(snap, m.rows, new Map(), m.locks);
   return only.length;
 }
 
@@ -150,7 +173,26 @@ export const SIZE_SNAPSHOT_TTL_MS = 60_000;
 /** Served while a newer snapshot is computed in the background (sizes change slowly). */
 export const SIZE_SNAPSHOT_MAX_STALE_MS = 10 * 60_000;
 
-const snapshotKey = (t: Target) => `size-snapshot\u0000${t.server}\u0000${t.database ?? ""}`;
+// Snapshots are keyed by the cluster (pg_control_system's system identifier) and the database
+// name, not by the server entry: two entries for the same cluster (a direct URL and one through
+// PgBouncer, say) share one snapshot instead of measuring the same files twice. A physical
+// standby has its primary's identifier and the same files, so it shares too. The identity is
+// read once per target and kept for ten minutes (one tiny query).
+const CLUSTER_IDENTITY = /* sql */ `
+  SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier, current_database() AS database`;
+const IDENTITY_TTL_MS = 10 * 60_000;
+const clusterOfServer = new Map<string, string>();
+
+/** "system identifier / database" of a target, the key its size snapshot is kept under. */
+export async function clusterKey(target: Target): Promise<string> {
+  const id = await coalesce(`cluster-identity\u0000${target.server}\u0000${target.database ?? ""}`, IDENTITY_TTL_MS, () =>
+    read(target, async (db) => (await db.query(CLUSTER_IDENTITY)).rows[0] as { system_identifier: string; database: string }),
+  );
+  clusterOfServer.set(target.server, id.system_identifier);
+  return `${id.system_identifier}\u0000${id.database}`;
+}
+
+const sameCluster = (a: string, b: string) => a === b || (clusterOfServer.has(a) && clusterOfServer.get(a) === clusterOfServer.get(b));
 
 /**
  * The snapshot for (server, database), computed at most once per minute however many viewers
@@ -158,9 +200,12 @@ const snapshotKey = (t: Target) => `size-snapshot\u0000${t.server}\u0000${t.data
  * statement_timeout. A viewer waits for a cold one at most statement_timeout + 1 s (the bound for
  * any request): after that the answer is "still computing" while it finishes in the background.
  */
-export function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
-  return coalesceStale(snapshotKey(target), SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => backgroundRead(target, sizeSnapshot), {
+export async function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
+  return coalesceStale(`size-snapshot\u0000${await clusterKey(target)}`, SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => backgroundRead(target, sizeSnapshot), {
     waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
+  }).catch((err) => {
+    // The wait ran out, not the query: answered as "still computing" (503), never as a bug (500).
+    throw err instanceof StillComputingError ? toDbError(err) : err;
   });
 }
 
@@ -185,7 +230,7 @@ export function forgetSizes(server: string, database: string, relids: number[]) 
 
 function applyForgets(snap: SizeSnapshot, server: string) {
   for (const f of forgets) {
-    if (f.server !== server || f.database !== snap.database || f.at < snap.startedAt || snap.applied.has(f.id)) continue;
+    if (!sameCluster(f.server, server) || f.database !== snap.database || f.at < snap.startedAt || snap.applied.has(f.id)) continue;
     snap.applied.add(f.id);
     forgetRelations(snap, f.relids);
   }
@@ -195,7 +240,7 @@ function applyForgets(snap: SizeSnapshot, server: string) {
 export async function currentSizes(target: Target): Promise<SizeSnapshot> {
   const snap = await cachedSizeSnapshot(target);
   applyForgets(snap, target.server);
-  const key = `size-newcomers\u0000${target.server}\u0000${target.database ?? ""}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
+  const key = `size-newcomers\u0000${await clusterKey(target)}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
   await coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, (db) => sizeNewcomers(db, snap)));
   return snap;
 }

@@ -1,10 +1,15 @@
 import "server-only";
+import { escapeIdentifier } from "pg";
 import type { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
-import { resolveDatabase, serverDatabases, type DatabaseInfo } from "./databases";
+import { coalesceStale } from "./coalesce";
+import { databaseSizes, resolveDatabase, type DatabaseInfo } from "./databases";
 import { lockInfo } from "./relation-locks";
+import { read } from "./run";
 import { currentSizes, type SizeSnapshot, type TableSizes } from "./size-snapshot";
+import type { Queryable } from "./types";
 
-// Space is computed from the size snapshot alone: no extra catalog work per request.
+// Tables and schemas come from the size snapshot alone; database sizes and WAL are per server,
+// read at most once a minute (lib/pg/databases.ts databaseSizes).
 
 export function topTables(sizes: SizeSnapshot, top: number): TableSizes[] {
   return [...sizes.tables.values()].sort((a, b) => b.totalBytes - a.totalBytes || a.oid - b.oid).slice(0, top);
@@ -33,8 +38,26 @@ export function schemaTotals(sizes: SizeSnapshot): SchemaTotals[] {
   return [...bySchema.values()].sort((a, b) => b.totalBytes - a.totalBytes || a.schema.localeCompare(b.schema));
 }
 
-export function spaceOverview(databases: DatabaseInfo[], sizes: SizeSnapshot, top: number): Omit<SpaceResponse, "readAt"> {
+export type WalSize = SpaceResponse["wal"];
+
+// pg_ls_waldir() is granted to pg_monitor (and superusers) only. The privilege is asked first so
+// a console without it says which GRANT shows WAL, rather than failing the whole page.
+const WAL_SIZE = /* sql */ `
+  SELECT has_function_privilege('pg_ls_waldir()', 'EXECUTE') AS allowed, current_user AS role`;
+const WAL_FILES = /* sql */ `SELECT count(*)::int8 AS files, coalesce(sum(size), 0)::int8 AS bytes FROM pg_ls_waldir()`;
+
+export async function walSize(db: Queryable): Promise<WalSize> {
+  const { allowed, role } = (await db.query(WAL_SIZE)).rows[0];
+  if (!allowed) {
+    return { bytes: null, files: null, note: `WAL size needs pg_monitor: GRANT pg_monitor TO ${escapeIdentifier(role)};` };
+  }
+  const r = (await db.query(WAL_FILES)).rows[0];
+  return { bytes: r.bytes, files: r.files, note: null };
+}
+
+export function spaceOverview(databases: DatabaseInfo[], sizes: SizeSnapshot, top: number, wal: WalSize = { bytes: null, files: null, note: null }): Omit<SpaceResponse, "readAt"> {
   return {
+    wal,
     databases: [...databases].sort((a, b) => (b.sizeBytes ?? 0) - (a.sizeBytes ?? 0)),
     topTables: topTables(sizes, top).map((t) => ({ ...t, lock: lockInfo(t.lock) })),
     schemas: schemaTotals(sizes),
@@ -45,6 +68,11 @@ export function spaceOverview(databases: DatabaseInfo[], sizes: SizeSnapshot, to
 /** The space page: database sizes on the server, and tables/schemas of the chosen database. */
 export async function spacePage(server: string, query: SpaceQuery): Promise<SpaceResponse> {
   const target = await resolveDatabase(server, query.db);
-  const [databases, sizes] = await Promise.all([serverDatabases(server), currentSizes(target)]);
-  return { ...spaceOverview(databases, sizes, query.top), readAt: Date.now() };
+  const [databases, sizes, wal] = await Promise.all([
+    databaseSizes(server),
+    currentSizes(target),
+    // Per server, like database sizes; WAL files come and go every checkpoint, a minute is fine.
+    coalesceStale(`wal-size\u0000${server}`, 60_000, 10 * 60_000, () => read({ server }, walSize)),
+  ]);
+  return { ...spaceOverview(databases, sizes, query.top, wal), readAt: Date.now() };
 }

@@ -1,10 +1,12 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
-import { invalidate } from "./coalesce";
+import { BLOAT_KEY } from "./bloat";
+import { invalidate, invalidateStale } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./relation-locks";
 import { coalescedRead } from "./run";
 import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { pagedFromSnapshot, snapshotPage } from "./storage/table-page";
 import type { Queryable } from "./types";
 
 // One reloption, only parsed when the table has any (most have none).
@@ -40,6 +42,7 @@ const TABLES = /* sql */ `
       LEFT JOIN sz ON sz.relid = s.relid
      WHERE ($3::text IS NULL OR s.schemaname = $3)
        AND ($4::text IS NULL OR strpos(lower(s.relname), lower($4)) > 0)
+       AND (%ONLY%)
   ),
   d AS (
     SELECT t.*,
@@ -48,7 +51,15 @@ const TABLES = /* sql */ `
       FROM t
      WHERE total_bytes >= $5 AND dead_pct >= $6
   )
-  SELECT d.*, count(*) OVER () AS total_count FROM d`;
+  SELECT d.*%COUNT% FROM d`;
+
+// Every table of the filters, sorted and counted in SQL: for sort keys and filters the snapshot
+// does not hold (statistics counters, dead %).
+const TABLES_ALL = TABLES.replace("%ONLY%", "true").replace("%COUNT%", ", count(*) OVER () AS total_count");
+// The rows of one page, chosen from the snapshot: pg_stat_user_tables is read for those OIDs only
+// (3.7 ms vs 119 ms at 10,000 tables, and no window count spilling to temp).
+const TABLES_PAGE = TABLES.replace("%ONLY%", "s.relid = ANY($5::oid[])").replace("%COUNT%", "")
+  .replace("WHERE total_bytes >= $5 AND dead_pct >= $6", "WHERE true");
 
 // Sort keys map to fixed expressions over the output columns; the key itself is an enum value.
 const ORDER: Record<TableSort, string> = {
@@ -86,10 +97,23 @@ function filterParams(opts: TablesOptions, sizes: SizeSnapshot) {
 
 /** One page of tables with their activity, autovacuum trigger point and sizes (from the snapshot). */
 export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<TablesPage> {
-  const sql = `${TABLES} ${orderBy(opts.sort, opts.dir)} LIMIT $7 OFFSET $8`;
-  const { rows } = await db.query(sql, [...filterParams(opts, sizes), opts.limit, opts.offset]);
+  let rows: Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let total: number;
+  if (pagedFromSnapshot(opts)) {
+    const page = snapshotPage(sizes.tables.values(), opts);
+    total = page.total;
+    // Sizes come from the snapshot below: the 10,000-element size arrays are not sent for 50 rows.
+    const found = (await db.query(TABLES_PAGE, [[], [], null, null, page.oids])).rows;
+    const byOid = new Map(found.map((r) => [r.oid, r]));
+    // A table dropped since the snapshot is simply missing from its page until the next one.
+    rows = page.oids.map((oid) => byOid.get(oid)).filter((r) => r !== undefined);
+  } else {
+    const sql = `${TABLES_ALL} ${orderBy(opts.sort, opts.dir)} LIMIT $7 OFFSET $8`;
+    rows = (await db.query(sql, [...filterParams(opts, sizes), opts.limit, opts.offset])).rows;
+    total = rows[0]?.total_count ?? (opts.offset > 0 ? await countOnly(db, opts, sizes) : 0);
+  }
   return {
-    total: rows[0]?.total_count ?? (opts.offset > 0 ? await countOnly(db, opts, sizes) : 0),
+    total,
     rows: rows.map((r) => {
       const s = sizes.tables.get(r.oid);
       return {
@@ -132,7 +156,7 @@ export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnap
 
 // A page past the end returns no row to carry the window count; ask for the count alone.
 async function countOnly(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<number> {
-  const { rows } = await db.query(`SELECT count(*) AS n FROM (${TABLES}) x`, filterParams(opts, sizes));
+  const { rows } = await db.query(`SELECT count(*) AS n FROM (${TABLES_ALL}) x`, filterParams(opts, sizes));
   return rows[0]?.n ?? 0;
 }
 
@@ -169,5 +193,6 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
 export function forgetStorageReads(server: string, database: string, relids: number[]) {
   invalidate(`${server}\u0000`);
   invalidate(`indexes\u0000${server}\u0000`);
+  invalidateStale(`${BLOAT_KEY}${server}\u0000`);
   forgetSizes(server, database, relids);
 }

@@ -30,11 +30,18 @@ export const indexesUrl = (server: string, q: IndexesQuery) => serverUrl(server,
 export const spaceUrl = (server: string, q: SpaceQuery) => serverUrl(server, ["space"], q);
 export const bloatUrl = (server: string, q: { db?: string; kind: "table" | "index"; offset: number; limit: number }) => serverUrl(server, ["bloat"], q);
 
-export const useTables = (server: string, q: TablesQuery) =>
-  usePolled(storageKeys.tables(server, q), () => fetchJson(tablesUrl(server, q), TablesResponse), { intervalMs: 10_000 });
+/** `initial`: the first view rendered with the page (app/(console)/servers/[server]/tables/page.tsx). */
+export const useTables = (server: string, q: TablesQuery, initial?: TablesResponse) =>
+  usePolled(storageKeys.tables(server, q), () => fetchJson(tablesUrl(server, q), TablesResponse), {
+    intervalMs: 10_000,
+    initial: initial && { data: initial, at: initial.readAt },
+  });
 
-export const useIndexes = (server: string, q: IndexesQuery) =>
-  usePolled(storageKeys.indexes(server, q), () => fetchJson(indexesUrl(server, q), IndexesResponse), { intervalMs: 10_000 });
+export const useIndexes = (server: string, q: IndexesQuery, initial?: IndexesResponse) =>
+  usePolled(storageKeys.indexes(server, q), () => fetchJson(indexesUrl(server, q), IndexesResponse), {
+    intervalMs: 10_000,
+    initial: initial && { data: initial, at: initial.readAt },
+  });
 
 export const useSpace = (server: string, q: SpaceQuery) =>
   usePolled(storageKeys.space(server, q), () => fetchJson(spaceUrl(server, q), SpaceResponse), { intervalMs: 30_000 });

@@ -12,7 +12,8 @@ export const ServersResponse = z.object({ servers: z.array(ServerSummary) });
 export type ServersResponse = z.infer<typeof ServersResponse>;
 
 export const DatabasesResponse = z.object({
-  databases: z.array(z.object({ name: z.string(), sizeBytes: z.number().nullable() })),
+  /** names only: sizes are on the Space page (lib/pg/databases.ts says why) */
+  databases: z.array(z.object({ name: z.string() })),
   readAt: z.number(),
 });
 export type DatabasesResponse = z.infer<typeof DatabasesResponse>;

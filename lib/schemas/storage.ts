@@ -115,6 +115,11 @@ export type TablesResponse = z.infer<typeof TablesResponse>;
 
 // ---- indexes ----
 
+/** Findings sent per kind by default (one page, the largest first). 10,000 findings in one answer
+ * were 3 MB per 10 s poll, and the biggest unused index was not among the 200 the UI showed. */
+export const FINDINGS_PER_KIND = 20;
+export const MAX_FINDINGS_PER_KIND = 200;
+
 export const INDEX_SORTS = ["name", "table", "size", "scans", "tuples_read", "tuples_fetched"] as const;
 export type IndexSort = (typeof INDEX_SORTS)[number];
 
@@ -124,6 +129,13 @@ export const IndexesQuery = DatabaseQuery.extend({
   schema: OptText,
   q: OptText,
   ...Paging,
+  /** findings: one page of each kind, largest first */
+  findingsLimit: intParam(1, MAX_FINDINGS_PER_KIND, FINDINGS_PER_KIND),
+  unusedOffset: intParam(0, 1_000_000, 0),
+  duplicateOffset: intParam(0, 1_000_000, 0),
+  invalidOffset: intParam(0, 1_000_000, 0),
+  /** findings smaller than this are only counted (in `totals`) */
+  minFindingBytes: OptBytes,
 });
 export type IndexesQuery = z.infer<typeof IndexesQuery>;
 
@@ -140,6 +152,8 @@ export const IndexRow = z.object({
   unique: z.boolean(),
   primary: z.boolean(),
   valid: z.boolean(),
+  /** pg_stat_user_indexes.last_idx_scan (PostgreSQL 16+; null before, or never scanned) */
+  lastUsed: Ts,
   /** "" while the index or its table is locked (see lock) */
   definition: z.string(),
   /** the index's own lock (size estimated), or its table's (definition unavailable) */
@@ -155,6 +169,8 @@ export const IndexFinding = z.object({
   name: z.string(),
   sizeBytes: z.number(),
   definition: z.string(),
+  /** last_idx_scan (PostgreSQL 16+): null before 16, or never scanned in the statistics window */
+  lastUsed: Ts,
   /** why this is a finding, in words */
   reason: z.string(),
   /** for duplicates: the index that covers this one */
@@ -164,14 +180,22 @@ export const IndexFinding = z.object({
 });
 export type IndexFinding = z.infer<typeof IndexFinding>;
 
-/** Findings sent per kind: the largest first. A database with 20,000 unused indexes made a 7 MB
- * response whose validation and serialization held the event loop for half a second per viewer. */
-export const FINDINGS_PER_KIND = 200;
+
+const PerKind = z.object({ unused: z.number(), duplicate: z.number(), invalid: z.number() });
 
 export const IndexFindings = z.object({
-  /** at most FINDINGS_PER_KIND of each kind, largest first; `counts` has the totals */
+  /** one page of each kind (findingsLimit from the kind's offset), largest first */
   findings: z.array(IndexFinding),
-  counts: z.object({ unused: z.number(), duplicate: z.number(), invalid: z.number() }),
+  /** findings per kind at or above minFindingBytes (what the pages page through) */
+  counts: PerKind,
+  /** findings per kind whatever their size */
+  totals: PerKind,
+  /** the offset each kind's page starts at (corrected when the one asked for was past the end) */
+  offsets: PerKind,
+  /** last_idx_scan is known (PostgreSQL 16+) */
+  lastUsedAvailable: z.boolean(),
+  /** set when the statistics window is too short to call an index unused */
+  windowWarning: z.string().nullable(),
   /** start of the statistics window used for "unused" (ISO) */
   statsSince: z.string().nullable(),
   statsSinceSource: z.enum(["stats_reset", "server_start"]),
@@ -204,7 +228,14 @@ export const BloatRow = z.object({
   table: z.string(),
   /** index name for index rows, table name for table rows */
   name: z.string(),
+  /** pages the estimate is based on (relpages × block size as of the last VACUUM/ANALYZE; heap + TOAST for a table) */
   actualBytes: z.number(),
+  /**
+   * The size the Tables and Indexes pages show for the same relation, from the same size snapshot:
+   * a table's total (pg_total_relation_size: heap, TOAST, indexes, all forks), an index's own size.
+   * null: the relation is not in the snapshot yet.
+   */
+  sizeBytes: z.number().nullable(),
   expectedBytes: z.number(),
   bloatBytes: z.number(),
   bloatPct: z.number(),
@@ -246,6 +277,8 @@ export type SpaceQuery = z.infer<typeof SpaceQuery>;
 const Sizes = { totalBytes: z.number(), heapBytes: z.number(), indexBytes: z.number(), toastBytes: z.number() };
 
 export const SpaceResponse = z.object({
+  /** pg_wal on the server: null figures (with `note`, the GRANT) when the role may not list it */
+  wal: z.object({ bytes: z.number().nullable(), files: z.number().nullable(), note: z.string().nullable() }),
   databases: z.array(z.object({ name: z.string(), sizeBytes: z.number().nullable() })),
   topTables: z.array(z.object({ oid: z.number(), schema: z.string(), name: z.string(), ...Sizes, ...SizeOrigin })),
   schemas: z.array(z.object({ schema: z.string(), tables: z.number(), ...Sizes })),

@@ -23,7 +23,7 @@ const activityQueryCalls = (stack: ConsoleStack) =>
     return rows[0].n as number;
   });
 
-async function login(stack: ConsoleStack): Promise<string> {
+export async function login(stack: ConsoleStack): Promise<string> {
   const res = await fetch(`${stack.baseUrl}/api/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: stack.baseUrl },
@@ -33,7 +33,7 @@ async function login(stack: ConsoleStack): Promise<string> {
   return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
@@ -57,7 +57,7 @@ async function poll(stack: ConsoleStack, cookie: string, pollers: number, second
   return latencies;
 }
 
-async function signedInPage(stack: ConsoleStack, cookie: string) {
+export async function signedInPage(stack: ConsoleStack, cookie: string) {
   const browser = await chromium.launch({ executablePath: systemChromium(), args: CHROMIUM_ARGS });
   const ctx = await browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1500, height: 950 } });
   const [name, value] = cookie.split("=") as [string, string];

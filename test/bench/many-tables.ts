@@ -71,3 +71,25 @@ export async function createManyTables(serverUrl: string, database: string, tabl
   await analyzeAll(url);
   return url;
 }
+
+/**
+ * Tables t_<from> … t_<to-1> in ONE statement (a DO loop): each with a serial primary key (so a
+ * sequence), a secondary index and a few rows — 10,000 tables make 20,000 indexes and 10,000
+ * sequences, the shape issue 11 measured. One transaction holds a lock per new relation until
+ * commit: the server needs max_locks_per_transaction × max_connections above ~6 per table.
+ */
+export async function addSerialTables(dbUrl: string, from: number, to: number): Promise<void> {
+  await withClient(dbUrl, (c) =>
+    c.query(
+      `DO $$
+       BEGIN
+         FOR i IN ${from}..${to - 1} LOOP
+           EXECUTE format('CREATE TABLE t_%s (id serial PRIMARY KEY, n int, v text)', i);
+           EXECUTE format('CREATE INDEX t_%s_n ON t_%s (n)', i, i);
+           EXECUTE format('INSERT INTO t_%s (n, v) SELECT g %% 10, md5(g::text) FROM generate_series(1, 20) g', i);
+         END LOOP;
+       END $$`,
+    ),
+  );
+  await withClient(dbUrl, (c) => c.query("ANALYZE"));
+}

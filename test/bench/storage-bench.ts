@@ -1,108 +1,189 @@
-// Storage views at 1,000 and 10,000 tables: how the cost grows. Figures are wall times in ms on
-// one run (not pass/fail). "cold" = fresh connection and no size snapshot yet (what the first
-// viewer of a minute pays); "warm" = snapshot cached, connection reused (every other poll).
+// Issue 11: storage pages at 1,000 and 10,000 tables, through the real console (next start) in one
+// run, as ratios to a plain catalog query that sizes every table (pg_class with
+// pg_total_relation_size: the work PgHero's space page does). Nothing here passes or fails.
 //
-// Run on its own (starts an embedded PostgreSQL 18 unless BENCH_SERVER_URL is set):
-//   npx tsx --conditions=react-server test/bench/storage-bench.ts
-// (the lib modules import "server-only", which only resolves under the react-server condition).
-import { pathToFileURL } from "node:url";
+// - cold Tables: the first request for a database (no size snapshot, fresh pool connection);
+//   the plain query runs on a fresh connection too. warm: polls spaced by the read TTL, so each
+//   one really reads (measured by the bench client on the same machine: server time + loopback).
+// - DB time per minute of one Tables viewer: pg_stat_statements total_exec_time (execution only,
+//   track = all) of every statement of the console's role, all databases, while one Chromium tab
+//   sits on Tables for BENCH_IDLE_SECONDS — the shell's own polls and background refreshes included.
+// - RSS: the `next start` process and its children while 20 viewers poll Tables and Indexes.
 import pg from "pg";
-import { bloatEstimates } from "@/lib/pg/bloat";
-import { connectableDatabases } from "@/lib/pg/databases";
-import { indexes, indexFindings } from "@/lib/pg/indexes";
-import { sizeSnapshot, type SizeSnapshot } from "@/lib/pg/size-snapshot";
-import { spaceOverview } from "@/lib/pg/space";
-import { tables } from "@/lib/pg/tables";
-import { addTables, analyzeAll, createBenchDatabase } from "./many-tables";
+import { percentile, login, signedInPage } from "./activity-bench";
+import { addSerialTables, createBenchDatabase } from "./many-tables";
+import { startConsoleStack, type ConsoleStack } from "../helpers/console-stack";
+import { consoleRssMb } from "./process-rss";
 
-const PAGE = { sort: "total_size", dir: "desc", limit: 50, offset: 0 } as const;
+const PLAIN_SIZING = /* sql */ `
+  SELECT n.nspname, c.relname, pg_total_relation_size(c.oid) AS bytes
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+   ORDER BY 3 DESC`;
+const READ_TTL_MS = 1_950;
+const POLL_MS = 10_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ms = (v: number) => Math.round(v);
+const ratio = (a: number, b: number) => +(a / Math.max(1, b)).toFixed(2);
 
-async function client(url: string): Promise<pg.Client> {
+async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url, application_name: "pgwarden-bench" });
   c.on("error", () => {});
   await c.connect();
-  return c;
-}
-
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const v = await fn();
-  return [Math.round(performance.now() - t0), v];
-}
-
-async function measure(url: string, label: string, out: Record<string, number | string>) {
-  // cold: each view on a fresh connection, computing the snapshot it needs
-  for (const view of ["tables", "indexes", "space"] as const) {
-    const c = await client(url);
-    try {
-      const [ms] = await time(async () => {
-        const sizes = await sizeSnapshot(c);
-        await page(c, view, sizes);
-      });
-      out[`${view}_cold_ms@${label}`] = ms;
-    } finally {
-      await c.end();
-    }
-  }
-  const c = await client(url);
   try {
-    const [snapMs, sizes] = await time(() => sizeSnapshot(c));
-    out[`size_snapshot_ms@${label}`] = snapMs;
-    for (const view of ["tables", "indexes", "space"] as const) {
-      await page(c, view, sizes); // prime the connection's catalog caches
-      out[`${view}_warm_ms@${label}`] = (await time(() => page(c, view, sizes)))[0];
-    }
-    const [findingsMs, f] = await time(() => indexFindings(c, sizes));
-    out[`index_findings_ms@${label}`] = findingsMs;
-    out[`index_findings_count@${label}`] = f.counts.unused + f.counts.duplicate + f.counts.invalid;
-    out[`index_findings_sent@${label}`] = f.findings.length;
-    const [bloatMs, b] = await time(() => bloatEstimates(c));
-    out[`bloat_estimate_ms@${label}`] = bloatMs;
-    out[`bloat_rows@${label}`] = b.tables.length + b.indexes.length;
+    return await fn(c);
   } finally {
     await c.end();
   }
 }
 
-async function page(c: pg.Client, view: "tables" | "indexes" | "space", sizes: SizeSnapshot) {
-  if (view === "tables") return tables(c, PAGE, sizes);
-  if (view === "indexes") return indexes(c, { ...PAGE, sort: "size" }, sizes);
-  return spaceOverview(await connectableDatabases(c), sizes, 20);
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
 }
 
-/** Builds 1,000 then 10,000 tables (2 indexes each) in a bench database and measures each view. */
-export async function benchStorage(serverUrl: string): Promise<Record<string, number | string>> {
-  const out: Record<string, number | string> = {};
-  const url = await createBenchDatabase(serverUrl, "pgwarden_bench_storage");
-  let [ms] = await time(async () => {
-    await addTables(url, 0, 1_000);
-    await analyzeAll(url);
-  });
-  out["setup_1k_ms"] = ms;
-  await measure(url, "1k", out);
-  [ms] = await time(async () => {
-    await addTables(url, 1_000, 10_000);
-    await analyzeAll(url);
-  });
-  out["setup_10k_ms"] = ms;
-  await measure(url, "10k", out);
-  for (const key of Object.keys(out)) {
-    const m = /^(.*_ms)@1k$/.exec(key);
-    const big = m && out[`${m[1]}@10k`];
-    if (m && typeof big === "number" && typeof out[key] === "number") {
-      out[`${m[1]}_growth_1k_to_10k`] = Number((big / Math.max(1, out[key] as number)).toFixed(1));
+/** A GET; "still computing" (a cold snapshot past the request's wait) is asked again until answered. */
+async function get(stack: ConsoleStack, cookie: string, path: string): Promise<{ ms: number; bytes: number; body: string; retries: number }> {
+  const t0 = performance.now();
+  for (let retries = 0; ; retries++) {
+    const res = await fetch(`${stack.baseUrl}${path}`, { headers: { cookie } });
+    const body = await res.text();
+    if (res.status === 503 && body.includes("still_computing") && retries < 120) {
+      await sleep(250);
+      continue;
     }
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${body.slice(0, 200)}`);
+    return { ms: performance.now() - t0, bytes: Buffer.byteLength(body), body, retries };
+  }
+}
+
+const progress = (msg: string) => console.error(`[bench storage ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+/** One database of `tables` tables: the plain query, cold and warm Tables, the Indexes answer. */
+async function measure(stack: ConsoleStack, cookie: string, tables: number, label: string, out: Record<string, number | string>) {
+  const db = `bench_storage_${label}`;
+  const url = await createBenchDatabase(stack.cluster.url("postgres"), db);
+  progress(`creating ${tables} tables`);
+  out[`setup ms @${label} (one DO statement + ANALYZE)`] = ms(await timed(() => addSerialTables(url, 0, tables)));
+  progress("measuring");
+  const plainCold = await withClient(url, (c) => timed(() => c.query(PLAIN_SIZING)));
+  const plainWarm = await withClient(url, async (c) => {
+    await c.query(PLAIN_SIZING);
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await timed(() => c.query(PLAIN_SIZING)));
+    return percentile(runs, 50);
+  });
+  const tablesPath = `/api/servers/e2e/tables?db=${db}`;
+  const cold = await get(stack, cookie, tablesPath);
+  const warm: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await sleep(READ_TTL_MS + 100); // past the per-poll cache: every request reads
+    warm.push((await get(stack, cookie, tablesPath)).ms);
+  }
+  await sleep(READ_TTL_MS + 100);
+  const idx = await get(stack, cookie, `/api/servers/e2e/indexes?db=${db}`);
+  const idxBody = JSON.parse(idx.body) as { findings: { counts: Record<string, number>; findings: { kind: string; sizeBytes: number }[] } };
+  out[`plain sizing query, fresh connection ms @${label}`] = ms(plainCold);
+  out[`plain sizing query, warm ms @${label}`] = ms(plainWarm);
+  out[`Tables cold (first request) ms @${label}`] = `${ms(cold.ms)}${cold.retries ? ` (after ${cold.retries} "still computing" answers)` : ""}`;
+  out[`Tables cold / plain cold @${label} (target ≤ 1.0 at 10k)`] = ratio(cold.ms, plainCold);
+  out[`Tables warm p50 ms @${label} (target ≤ 50 at 10k)`] = ms(percentile(warm, 50));
+  out[`Tables warm p95 ms @${label}`] = ms(percentile(warm, 95));
+  out[`Tables warm p50 / plain warm @${label}`] = ratio(percentile(warm, 50), plainWarm);
+  out[`Tables response kB @${label}`] = +(cold.bytes / 1024).toFixed(1);
+  out[`Indexes response kB @${label} (target ≤ 100 at 10k)`] = +(idx.bytes / 1024).toFixed(1);
+  out[`Indexes ms @${label}`] = ms(idx.ms);
+  out[`index findings counted @${label} (unused/duplicate/invalid)`] = Object.values(idxBody.findings.counts).join("/");
+  return { db, cold: cold.ms, warm: percentile(warm, 50), plainCold };
+}
+
+/** Console statements' execution time while `fn` runs, from pg_stat_statements (all databases). */
+async function consoleDbTime(stack: ConsoleStack, fn: () => Promise<void>) {
+  const su = stack.cluster.url("shop");
+  await withClient(su, (c) => c.query("SELECT pg_stat_statements_reset()"));
+  await fn();
+  return withClient(su, async (c) => {
+    const { rows } = await c.query(
+      `SELECT left(regexp_replace(s.query, '\\s+', ' ', 'g'), 70) AS q, s.total_exec_time::float8 AS ms, s.calls::int AS calls
+         FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = 'pgwarden' ORDER BY 2 DESC`,
+    );
+    return { ms: rows.reduce((a, r) => a + r.ms, 0) as number, calls: rows.reduce((a, r) => a + r.calls, 0) as number, top: rows.slice(0, 4) };
+  });
+}
+
+/** ms after navigation start when the first `testId` row is in the document. */
+async function firstRows(stack: ConsoleStack, cookie: string, path: string, testId: string): Promise<number> {
+  const { browser, page } = await signedInPage(stack, cookie);
+  try {
+    await page.addInitScript((id) => {
+      const w = window as unknown as { __firstRow?: number };
+      new MutationObserver((_, obs) => {
+        if (document.querySelector(`[data-testid=${id}]`)) {
+          w.__firstRow = performance.now();
+          obs.disconnect();
+        }
+      }).observe(document, { subtree: true, childList: true });
+    }, testId);
+    await page.goto(path);
+    await page.getByTestId(testId).first().waitFor();
+    return ms(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function benchStorage(opts: { idleSeconds: number; viewers: number; viewerSeconds: number }): Promise<Record<string, number | string>> {
+  const out: Record<string, number | string> = {};
+  // 10,000 tables in one DO statement: ~6 locks per table held until commit.
+  const stack = await startConsoleStack({ pgSettings: { max_locks_per_transaction: 1024 }, env: { PGWARDEN_SAMPLER: "off" } });
+  try {
+    const cookie = await login(stack);
+    const small = await measure(stack, cookie, 1_000, "1k", out);
+    const big = await measure(stack, cookie, 10_000, "10k", out);
+    out["growth 1k → 10k, Tables cold (target ≤ 12)"] = ratio(big.cold, small.cold);
+    out["growth 1k → 10k, plain sizing query cold"] = ratio(big.plainCold, small.plainCold);
+    out["growth 1k → 10k, Tables warm p50"] = ratio(big.warm, small.warm);
+
+    progress("Chromium");
+    const tables = `/servers/e2e/tables?db=${big.db}`;
+    const indexes = `/servers/e2e/indexes?db=${big.db}`;
+    out["first rows in Chromium, Tables @10k, ms after navigation start (target ≤ 500)"] = await firstRows(stack, cookie, tables, "table-row");
+    out["first rows in Chromium, Indexes @10k, ms after navigation start (target ≤ 500)"] = await firstRows(stack, cookie, indexes, "index-row");
+
+    const t = await consoleDbTime(stack, async () => {
+      const { browser, page } = await signedInPage(stack, cookie);
+      await page.goto(tables);
+      await page.getByTestId("table-row").first().waitFor();
+      await sleep(opts.idleSeconds * 1000);
+      await browser.close();
+    });
+    out[`console DB time per minute, one Tables viewer @10k, ms (target ≤ 600; over ${opts.idleSeconds} s)`] = ms((t.ms * 60) / opts.idleSeconds);
+    out["console statements per minute, one Tables viewer"] = Math.round((t.calls * 60) / opts.idleSeconds);
+    t.top.forEach((r: { q: string; ms: number; calls: number }, i: number) => (out[`  top ${i + 1}: ${r.q}`] = `${ms(r.ms)} ms in ${r.calls} calls`));
+
+    progress(`${opts.viewers} viewers`);
+    // 20 viewers, half on Tables and half on Indexes, each polling every 10 s from a random offset.
+    let maxRss = consoleRssMb();
+    const rssBefore = maxRss;
+    const latencies: number[] = [];
+    const end = Date.now() + opts.viewerSeconds * 1000;
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, consoleRssMb())), 500);
+    const viewer = async (i: number) => {
+      await sleep(Math.random() * POLL_MS);
+      const path = i % 2 ? `/api/servers/e2e/indexes?db=${big.db}` : `/api/servers/e2e/tables?db=${big.db}`;
+      while (Date.now() < end) {
+        const r = await get(stack, cookie, path);
+        latencies.push(r.ms);
+        await sleep(Math.max(0, POLL_MS - r.ms));
+      }
+    };
+    await Promise.all(Array.from({ length: opts.viewers }, (_, i) => viewer(i)));
+    clearInterval(sampler);
+    out[`console RSS MB before / max with ${opts.viewers} viewers (target < 300)`] = `${rssBefore} / ${maxRss}`;
+    out[`API p95 ms with ${opts.viewers} viewers`] = ms(percentile(latencies, 95));
+  } finally {
+    await stack.stop();
   }
   return out;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { startCluster } = await import("@/lib/embedded/cluster");
-  const cluster = process.env.BENCH_SERVER_URL ? undefined : await startCluster({ major: 18 });
-  try {
-    const result = await benchStorage(process.env.BENCH_SERVER_URL ?? cluster!.url());
-    for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(40)} ${v}`);
-  } finally {
-    await cluster?.destroy();
-  }
 }

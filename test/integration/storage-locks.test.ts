@@ -226,7 +226,9 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
     coldCaches();
     await get<TablesResponse>("tables", "limit=1"); // the snapshot is taken now, without the new table
     await withClient(url, (w) => w.query(`CREATE TABLE brand_new AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000) g`));
-    // pg_stat_user_tables lists it at once; its size must come with it
+    // The next poll (per-poll reads, the newcomers check among them, last PGWARDEN_READ_TTL_MS;
+    // the snapshot stays): the new table is listed, and its size comes with it.
+    invalidate("");
     const row = (await get<TablesResponse>("tables", "q=brand_new")).body.rows[0]!;
     const exact = Number((await c.query(`SELECT pg_total_relation_size('brand_new')::int8 AS b`)).rows[0].b);
     expect(exact).toBeGreaterThan(0);

@@ -1,6 +1,17 @@
 import { TablesPage } from "@/components/storage/tables-page";
+import { firstView, pageQuery } from "@/lib/api/first-view";
+import { requireServerPageUser } from "@/lib/auth/page";
+import { tablesPage } from "@/lib/pg/tables";
+import { TablesQuery } from "@/lib/schemas/storage";
 
-export default async function Page({ params }: { params: Promise<{ server: string }> }) {
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function Page({ params, searchParams }: { params: Promise<{ server: string }>; searchParams: SearchParams }) {
   const { server } = await params;
-  return <TablesPage server={server} />;
+  // Pages render beside their layout, not after it: check the session here too before reading.
+  await requireServerPageUser(server);
+  // The first rows come with the page (same shared read as the API); polling takes over from there.
+  const query = pageQuery(TablesQuery, await searchParams);
+  const initial = await firstView(() => tablesPage(server, query));
+  return <TablesPage server={server} initial={initial} />;
 }

@@ -1,0 +1,120 @@
+// Issue 11: storage pages at many tables. Through the functions the routes call (with the real
+// caches): the biggest unused index comes first whatever its catalog position, the Tables total
+// is the number of tables (taken from the snapshot, read for the page's rows only), a table
+// created after the snapshot shows with its size, two server entries for one cluster share one
+// snapshot, and the database list costs no pg_database_size().
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { serverDatabases } from "@/lib/pg/databases";
+import { indexesPage } from "@/lib/pg/indexes";
+import { closeAllPools } from "@/lib/pg/pools";
+import { spacePage } from "@/lib/pg/space";
+import { tablesPage } from "@/lib/pg/tables";
+import { IndexesQuery, IndexesResponse, SpaceQuery, TablesQuery } from "@/lib/schemas/storage";
+import { useServers } from "../helpers/app-env";
+import { freshDatabase, pgServers } from "../helpers/pg";
+import { withClient } from "../helpers/storage-fixtures";
+
+const TABLES = 120;
+
+// Executions of the size statement (its CTE name is unique to it), as pg_stat_statements counts them.
+const SNAPSHOT_CALLS = `SELECT coalesce(sum(s.calls), 0)::int AS n FROM pg_stat_statements s
+                        JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.query LIKE '%only_rel AS%'`;
+
+function cold() {
+  invalidate("");
+  invalidateStale("");
+}
+
+describe.each(pgServers())("storage at scale on PG $major", (s) => {
+  const server = `scale${s.major}`;
+  const dbName = `storage_scale_${s.major}`;
+  let url: string;
+
+  beforeAll(async () => {
+    url = await freshDatabase(s.url, dbName);
+    await withClient(url, async (c) => {
+      await c.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      // Many small never-scanned indexes first: the big one gets the highest OID, last in catalog order.
+      await c.query(`DO $$ BEGIN FOR i IN 1..${TABLES} LOOP
+                       EXECUTE format('CREATE TABLE s_%s (id int PRIMARY KEY, n int)', i);
+                       EXECUTE format('CREATE INDEX s_%s_n ON s_%s (n)', i, i);
+                     END LOOP; END $$`);
+      await c.query(`INSERT INTO s_7 SELECT g, g FROM generate_series(1, 20000) g`);
+      await c.query(`CREATE INDEX s_7_big ON s_7 (n, id)`);
+    });
+  });
+  afterEach(closeAllPools);
+  afterAll(closeAllPools);
+
+  test("the biggest unused index is first among unused findings, with the counts and one page", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const res = IndexesResponse.parse(await indexesPage(server, IndexesQuery.parse({ db: dbName })));
+    const unused = res.findings.findings.filter((f) => f.kind === "unused");
+    expect(unused[0]?.name).toBe("s_7_big");
+    expect(unused[0]?.definition).toBe("CREATE INDEX s_7_big ON public.s_7 USING btree (n, id)");
+    expect(unused.map((f) => f.sizeBytes)).toEqual(unused.map((f) => f.sizeBytes).sort((a, b) => b - a));
+    expect(res.findings.counts.unused).toBe(TABLES + 1); // every s_<i>_n, and s_7_big (primary keys are not findings)
+    expect(unused).toHaveLength(20);
+    // the next page of unused starts after the first, and a minimum size leaves only the big one
+    const next = await indexesPage(server, IndexesQuery.parse({ db: dbName, unusedOffset: "20" }));
+    expect(next.findings.findings.filter((f) => f.kind === "unused")[0]?.sizeBytes).toBeLessThanOrEqual(unused[19]!.sizeBytes);
+    const min = unused[0]!.sizeBytes;
+    const big = await indexesPage(server, IndexesQuery.parse({ db: dbName, minFindingBytes: String(min) }));
+    expect(big.findings.counts.unused).toBe(unused.filter((f) => f.sizeBytes >= min).length); // s_7_big (and s_7_n if as big)
+    expect(big.findings.counts.unused).toBeLessThan(3);
+    expect(big.findings.findings.filter((f) => f.kind === "unused").every((f) => f.sizeBytes >= min)).toBe(true);
+    expect(big.findings.totals.unused).toBe(TABLES + 1);
+    expect(res.findings.lastUsedAvailable).toBe(s.major >= 16);
+  });
+
+  test("the Tables total equals the number of tables, on every page and under a filter", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const count = await withClient(url, async (c) => (await c.query(`SELECT count(*)::int AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace`)).rows[0].n);
+    const first = await tablesPage(server, TablesQuery.parse({ db: dbName }));
+    expect(first.total).toBe(count);
+    expect(first.rows).toHaveLength(50);
+    expect(first.rows[0]!.name).toBe("s_7"); // the biggest
+    const last = await tablesPage(server, TablesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "100" }));
+    expect(last.total).toBe(count);
+    expect(last.rows).toHaveLength(count - 100);
+    expect(last.rows.map((r) => r.name)).toEqual(last.rows.map((r) => r.name).sort());
+    const filtered = await tablesPage(server, TablesQuery.parse({ db: dbName, q: "S_1" }));
+    expect(filtered.total).toBe(1 + 10 + 21); // s_1, s_10…s_19, s_100…s_120 (case-insensitive)
+    expect(filtered.rows.every((r) => r.name.includes("s_1"))).toBe(true);
+  });
+
+  test("a table created after the snapshot appears with its size", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const before = await tablesPage(server, TablesQuery.parse({ db: dbName }));
+    await withClient(url, (c) => c.query(`CREATE TABLE late_comer AS SELECT g AS id, repeat('x', 200) AS v FROM generate_series(1, 5000) g`));
+    const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('late_comer')::int8 AS b`)).rows[0].b));
+    invalidate(""); // the next poll (the snapshot itself stays cached)
+    const after = await tablesPage(server, TablesQuery.parse({ db: dbName, q: "late_comer" }));
+    expect(after.sizesAt).toBe(before.sizesAt);
+    expect(after.rows.map((r) => [r.name, r.totalBytes])).toEqual([["late_comer", exact]]);
+    expect(exact).toBeGreaterThan(8192);
+    const all = await tablesPage(server, TablesQuery.parse({ db: dbName }));
+    expect(all.total).toBe(before.total + 1);
+  });
+
+  test("two server entries for the same cluster share one snapshot; the database list is names only", async () => {
+    await useServers([
+      { id: server, url: s.url },
+      { id: `${server}b`, url: s.url },
+    ]);
+    cold();
+    const calls = () => withClient(url, async (c) => (await c.query(SNAPSHOT_CALLS, [dbName])).rows[0].n as number);
+    const before = await calls();
+    const a = await tablesPage(server, TablesQuery.parse({ db: dbName }));
+    const b = await tablesPage(`${server}b`, TablesQuery.parse({ db: dbName }));
+    expect(b.sizesAt).toBe(a.sizesAt);
+    expect((await calls()) - before).toBe(1);
+    expect(await serverDatabases(server)).toContainEqual({ name: dbName });
+    const space = await spacePage(server, SpaceQuery.parse({ db: dbName }));
+    expect(space.databases.find((d) => d.name === dbName)?.sizeBytes).toBeGreaterThan(0);
+  });
+});
