@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { invalidate } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import { adminCommands, BouncerError, quoteName } from "@/lib/pg/pgbouncer/admin";
@@ -26,7 +26,7 @@ async function databasesNow(server: string) {
 export async function bouncerAction(server: string, action: BouncerAction, body: BouncerActionBody, who: Requester): Promise<BouncerActionResponse> {
   const listed = (await databasesNow(server)).find((d) => d.name === body.database);
   if (!listed || listed.admin) {
-    throw new ApiError(404, "unknown_database", `PgBouncer lists no database ${JSON.stringify(body.database)} (SHOW DATABASES). Nothing was sent.`);
+    throw new DomainError("not_found", "unknown_database", `PgBouncer lists no database ${JSON.stringify(body.database)} (SHOW DATABASES). Nothing was sent.`);
   }
   const command = `${action.toUpperCase()} ${quoteName(listed.name)}`;
   const intentId = await auditIntent({ ...who, server, database: listed.name, action: `pgbouncer_${action}`, target: { name: listed.name }, params: { command } });

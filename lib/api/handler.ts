@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { checkStateChange, isFormPost } from "@/lib/auth/csrf";
@@ -131,6 +132,8 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
   return async (request: Request, ctx: Ctx): Promise<Response> => {
     let server: string | undefined;
     const responseHeaders = new Headers();
+    // Named in the 500 answer and in the log line, so a report from the browser finds the stack.
+    const requestId = randomUUID();
     try {
       const isRead = request.method === "GET" || request.method === "HEAD";
       if (!isRead) checkStateChange(request, { form: spec.form });
@@ -169,7 +172,7 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
       if (result instanceof Response) return withHeaders(result, responseHeaders);
       return withHeaders(json(spec.response.parse(result)), responseHeaders);
     } catch (err) {
-      return withHeaders(errorResponse(err, server), responseHeaders);
+      return withHeaders(errorResponse(err, server, requestId), responseHeaders);
     }
   };
 }

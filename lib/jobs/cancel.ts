@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { roleAllows } from "@/lib/auth/permissions";
 import { cancelMaintenance } from "@/lib/pg/job-backend";
 import { JobsRefused, withJobEndpoint } from "@/lib/pg/job-connection";
@@ -9,6 +9,7 @@ import { cancelQueuedJob, jobRow, markCancelRequested, markCancelSent } from "@/
 import type { Requester } from "./queue";
 import { withProgress } from "./read";
 import { auditJob, ensureJobWorker } from "./worker";
+import { logFailure } from "@/lib/log";
 
 /** backend_start "…SS.uuuuuuZ" as microseconds since the epoch, as audit rows carry it. */
 function micros(iso: string | null): number | undefined {
@@ -27,14 +28,14 @@ function micros(iso: string | null): number | undefined {
 export async function cancelJob(server: string, id: number, who: Requester, path = ""): Promise<CancelJobResponse> {
   ensureJobWorker();
   const before = await jobRow(server, id);
-  if (!before) throw new ApiError(404, "job_not_found", "No job with that id on this server.");
+  if (!before) throw new DomainError("not_found", "job_not_found", "No job with that id on this server.");
   const needed = JOB_PERMISSION[before.command];
   if (!roleAllows(who.role, needed)) {
     await auditDenied(
       { ...who, server, action: "cancel_job", params: { jobId: id, command: before.command, method: "POST", path } },
       `role ${who.role} lacks ${needed}, which cancelling a ${before.command} job needs`,
     ).catch(() => console.error("pgwarden: could not write a denied row to the audit log"));
-    throw new ApiError(403, "forbidden", `Cancelling a ${before.command} job needs the permission to start one (${needed}); your role on this server does not have it.`);
+    throw new DomainError("forbidden", "forbidden", `Cancelling a ${before.command} job needs the permission to start one (${needed}); your role on this server does not have it.`);
   }
   const intentId = await auditIntent({
     ...who,
@@ -70,9 +71,9 @@ export async function cancelJob(server: string, id: number, who: Requester, path
   } catch (err) {
     if (err instanceof JobsRefused) {
       await auditOutcome(intentId, "failed", undefined, err.message);
-      throw new ApiError(409, "needs_direct_connection", err.message);
+      throw new DomainError("conflict", "needs_direct_connection", err.message);
     }
-    await auditOutcome(intentId, "unknown", (err as { sqlstate?: string }).sqlstate, (err as Error).message).catch(() => {});
+    await auditOutcome(intentId, "unknown", (err as { sqlstate?: string }).sqlstate, (err as Error).message).catch(logFailure(`audit of the cancel of job ${id}`));
     throw err;
   }
   if (sent === "cancelled") {

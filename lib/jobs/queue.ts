@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import type { Role } from "@/lib/auth/permissions";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { jobEndpoint, JobsRefused } from "@/lib/pg/job-connection";
@@ -35,14 +35,14 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
   try {
     await jobEndpoint(target);
   } catch (err) {
-    if (err instanceof JobsRefused) throw new ApiError(409, "needs_direct_connection", `${err.message} Nothing was queued.`);
+    if (err instanceof JobsRefused) throw new DomainError("conflict", "needs_direct_connection", `${err.message} Nothing was queued.`);
     throw err;
   }
   const relids = [...new Set(req.relids)];
   const found = await read(target, (db) => relationsByOid(db, relids));
   const missing = relids.filter((id) => !found.relations.has(id));
   if (missing.length) {
-    throw new ApiError(404, "relation_not_found", `No relation with OID ${missing.join(", ")} in this database (dropped since you looked?). Nothing was queued.`);
+    throw new DomainError("not_found", "relation_not_found", `No relation with OID ${missing.join(", ")} in this database (dropped since you looked?). Nothing was queued.`);
   }
   const plans = relids.map((relid) => {
     const rel = found.relations.get(relid)!;
@@ -51,7 +51,7 @@ export async function queueJobs(server: string, dbName: string | undefined, req:
       const catalog = { ...rel, pgstattupleSchema: found.pgstattupleSchema, blockSize: found.blockSize };
       return { rel, request, statement: maintenanceStatement(request, catalog, found.version) };
     } catch (err) {
-      if (err instanceof MaintenanceRefusal) throw new ApiError(400, "refused", `${err.message} Nothing was queued.`);
+      if (err instanceof MaintenanceRefusal) throw new DomainError("invalid", "refused", `${err.message} Nothing was queued.`);
       throw err;
     }
   });

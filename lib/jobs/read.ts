@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { findServer } from "@/lib/config/servers";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { maintenanceProgress } from "@/lib/pg/job-backend";
@@ -51,7 +51,7 @@ export async function serverJobs(server: string, query: JobsQuery): Promise<Jobs
 export async function serverJob(server: string, id: number): Promise<JobResponse> {
   ensureJobWorker();
   const row = await jobRow(server, id);
-  if (!row) throw new ApiError(404, "job_not_found", "No job with that id on this server.");
+  if (!row) throw new DomainError("not_found", "job_not_found", "No job with that id on this server.");
   const [job] = await withProgress([row]);
   return { job: job!, readAt: Date.now() };
 }

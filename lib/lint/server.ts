@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { blastRadius, serverVersionNum } from "@/lib/pg/blast-radius";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { lintFacts } from "@/lib/pg/lint-context";
@@ -25,7 +25,7 @@ export interface LintCaller {
  */
 export async function lintForServer(server: string, request: LintRequest, caller?: LintCaller): Promise<LintResponse> {
   const refusal = precheckSql(request.sql);
-  if (refusal) throw new ApiError(refusal.status, refusal.code, refusal.message);
+  if (refusal) throw new DomainError(refusal.status === 413 ? "too_large" : "invalid", refusal.code, refusal.message);
   const target = await resolveDatabase(server, request.db);
   // The version changes only with an upgrade; sharing the read across viewers is fine.
   const version = await coalescedRead(target, "server_version_num", serverVersionNum);

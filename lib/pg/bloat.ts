@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { env } from "@/lib/config/env";
 import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
@@ -161,13 +161,13 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
  */
 export async function exactBloat(db: Queryable, oid: number): Promise<ExactBloat> {
   const found = (await db.query(EXACT_TARGET, [oid])).rows[0];
-  if (!found) throw new ApiError(404, "relation_not_found", "No relation with that OID in this database.");
+  if (!found) throw new DomainError("not_found", "relation_not_found", "No relation with that OID in this database.");
   const target = toExactTarget(found);
   let statement: string;
   try {
     statement = exactBloatStatement(target);
   } catch (err) {
-    if (err instanceof ExactBloatRefusal) throw new ApiError(409, "refused", err.message);
+    if (err instanceof ExactBloatRefusal) throw new DomainError("conflict", "refused", err.message);
     throw err;
   }
   return shapeExactBloat(target, (await db.query(statement)).rows[0]);

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { coalescedRead } from "./run";
 import type { Target } from "./pools";
 import type { Queryable } from "./types";
@@ -33,7 +33,7 @@ export async function resolveDatabase(server: string, name: string | undefined):
   if (name === undefined) return { server };
   const known = await serverDatabases(server);
   if (!known.some((d) => d.name === name)) {
-    throw new ApiError(404, "unknown_database", "No connectable database with that name on this server.");
+    throw new DomainError("not_found", "unknown_database", "No connectable database with that name on this server.");
   }
   return { server, database: name };
 }

@@ -3,7 +3,7 @@ import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
 import { coalesce } from "./coalesce";
-import { toDbError } from "./errors";
+import { dbFailure } from "./errors";
 import { poolerFacts } from "./pooler";
 import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";
 import type { Queryable } from "./types";
@@ -75,7 +75,7 @@ export async function withJobEndpoint<T>(target: Target, fn: (db: Queryable) => 
   try {
     client = await poolFor(url).connect();
   } catch (err) {
-    throw toDbError(err);
+    throw dbFailure(err);
   }
   let broken = false;
   try {
@@ -87,7 +87,7 @@ export async function withJobEndpoint<T>(target: Target, fn: (db: Queryable) => 
     return out;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => (broken = true));
-    throw toDbError(err);
+    throw dbFailure(err);
   } finally {
     client.release(broken);
   }

@@ -3,7 +3,7 @@ import type pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
 import { coalesce } from "./coalesce";
-import { ConsoleBusyError, isConnectionError, toDbError, type ErrorContext } from "./errors";
+import { ConsoleBusyError, dbFailure, DbError, isConnectionError, type ErrorContext } from "./errors";
 import { markReachable, markUnreachable } from "./health";
 import { acquire, lastConnectionFacts, type Lease, type Target } from "./pools";
 import type { Queryable } from "./types";
@@ -50,8 +50,8 @@ function errorContext(server: string): ErrorContext {
 }
 
 function mapped(err: unknown, server: string) {
-  const e = toDbError(err, errorContext(server));
-  if (e.code === "query_failed") {
+  const e = dbFailure(err, errorContext(server));
+  if (e instanceof DbError && e.code === "query_failed") {
     // Not echoed to the browser; the operator's log keeps what PostgreSQL said.
     console.error(`pgwarden: query failed on server ${server} (SQLSTATE ${e.sqlstate ?? "none"}):`, (err as Error)?.message);
   }

@@ -69,9 +69,9 @@ function mapError(err: unknown): Error {
     if (/no such database/i.test(m)) return new BouncerError(`PgBouncer: ${m}`, "not_found");
     return new BouncerError(`PgBouncer: ${m}`, "refused");
   }
-  if (e?.code === "28P01" || e?.code === "28000") return new DbError("unreachable", "The console could not log in to PgBouncer's admin console (user/password, auth_file).", 503, e.code);
-  if (/timeout/i.test(e?.message ?? "")) return new DbError("statement_timeout", "PgBouncer did not answer in time.", 504);
-  return new DbError("unreachable", "PgBouncer's admin console is unreachable.", 503);
+  if (e?.code === "28P01" || e?.code === "28000") return new DbError("unreachable", "The console could not log in to PgBouncer's admin console (user/password, auth_file).", "unavailable", e.code);
+  if (/timeout/i.test(e?.message ?? "")) return new DbError("statement_timeout", "PgBouncer did not answer in time.", "timeout");
+  return new DbError("unreachable", "PgBouncer's admin console is unreachable.", "unavailable");
 }
 
 /** Runs admin commands on one connection, in order. `commands` are constants or built by quoteName(). */
