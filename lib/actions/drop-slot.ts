@@ -1,7 +1,8 @@
 import "server-only";
 import pg from "pg";
 import type { Role } from "@/lib/auth/permissions";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import { act } from "@/lib/pg/run";
 import { DROP_SLOT, SLOT_FOR_DROP } from "@/lib/pg/replication/sql";
@@ -28,7 +29,7 @@ export async function dropSlot(server: string, req: DropSlotRequest, who: Reques
   const result = await attempt(server, req.slot);
   const outcome: AuditOutcome = result.outcome === "dropped" ? "ok" : result.outcome === "not_found" ? "already_gone" : result.outcome === "unknown" ? "unknown" : "failed";
   await auditOutcome(intentId, outcome, result.sqlstate, result.message);
-  invalidate(`${server}\u0000`); // the next poll shows the slot gone
+  invalidateReads(scopePrefix({ server: server })); // the next poll shows the slot gone
   return result;
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import { adminCommands, BouncerError, quoteName } from "@/lib/pg/pgbouncer/admin";
 import { toDatabase } from "@/lib/pg/pgbouncer/shows";
@@ -33,7 +34,7 @@ export async function bouncerAction(server: string, action: BouncerAction, body:
   const result = await run(server, action, listed.name, command);
   const outcome: AuditOutcome = result.outcome === "ok" ? "ok" : result.outcome === "unknown" ? "unknown" : result.outcome === "not_found" ? "already_gone" : "failed";
   await auditOutcome(intentId, outcome, undefined, result.message);
-  invalidate(`${server}\u0000`);
+  invalidateReads(scopePrefix({ server: server }));
   return result;
 }
 

@@ -28,7 +28,7 @@ export async function lintForServer(server: string, request: LintRequest, caller
   if (refusal) throw new DomainError(refusal.status === 413 ? "too_large" : "invalid", refusal.code, refusal.message);
   const target = await resolveDatabase(server, request.db);
   // The version changes only with an upgrade; sharing the read across viewers is fine.
-  const version = await coalescedRead(target, "server_version_num", serverVersionNum);
+  const version = await coalescedRead(target, "server-version", serverVersionNum);
   const options: LintOptions = { serverVersionNum: version, assumeInTransaction: request.assumeInTransaction };
   const owner = { owner: caller?.owner };
   let result = await lintInWorker(request.sql, options, owner);

@@ -1,9 +1,9 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
-import { env } from "@/lib/config/env";
 import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
-import { coalesceStale } from "./coalesce";
+import { cacheKey } from "./cache-keys";
+import { cached } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { backgroundRead } from "./run";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
@@ -133,16 +133,11 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
   return { tables: tables.sort(byBloat), indexes: indexes.sort(byBloat), pgstattupleAvailable: server.pgstattuple, computedAt: Date.now() };
 }
 
-const BLOAT_TTL_MS = 60_000;
-
 /** The bloat page: estimates computed at most once a minute per database, paged here. */
 export async function bloatPage(server: string, query: BloatQuery): Promise<BloatResponse> {
   const target = await resolveDatabase(server, query.db);
-  const key = `bloat\u0000${target.server}\u0000${target.database ?? ""}`;
   // Served while the next estimate is computed in the background (about a second at 10k tables).
-  const all = await coalesceStale(key, BLOAT_TTL_MS, 10 * 60_000, () => backgroundRead(target, bloatEstimates), {
-    waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
-  });
+  const all = await cached(cacheKey(target, "bloat"), () => backgroundRead(target, bloatEstimates));
   const list = (query.kind === "table" ? all.tables : all.indexes).filter((r) => r.bloatBytes >= (query.minBytes ?? 0));
   return {
     estimate: true,
@@ -150,7 +145,8 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
     total: list.length,
     pgstattupleAvailable: all.pgstattupleAvailable,
     computedAt: all.computedAt,
-    readAt: Date.now(),
+    // the time the estimate was read from PostgreSQL, not the time of this answer
+    readAt: all.computedAt,
   };
 }
 

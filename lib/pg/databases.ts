@@ -1,6 +1,6 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
-import { coalescedRead } from "./run";
+import { coalescedRead, timed } from "./run";
 import type { Target } from "./pools";
 import type { Queryable } from "./types";
 
@@ -21,8 +21,19 @@ export async function connectableDatabases(db: Queryable): Promise<DatabaseInfo[
   return rows.map((r) => ({ name: r.name, sizeBytes: r.size_bytes }));
 }
 
-export function serverDatabases(server: string): Promise<DatabaseInfo[]> {
-  return coalescedRead({ server }, "databases", connectableDatabases);
+/** The connectable databases with the time they were read (the database picker; space page). */
+export function databasesRead(server: string): Promise<{ value: DatabaseInfo[]; readAt: number }> {
+  return coalescedRead({ server }, "databases", timed(connectableDatabases));
+}
+
+export async function serverDatabases(server: string): Promise<DatabaseInfo[]> {
+  return (await databasesRead(server)).value;
+}
+
+/** The route's answer: the database picker's list. */
+export async function databasesPage(server: string): Promise<{ databases: DatabaseInfo[]; readAt: number }> {
+  const { value: databases, readAt } = await databasesRead(server);
+  return { databases, readAt };
 }
 
 /**

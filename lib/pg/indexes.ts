@@ -1,10 +1,9 @@
 import "server-only";
 import { escapeIdentifier } from "pg";
 import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow, type IndexSort, type IndexesQuery, type IndexesResponse } from "@/lib/schemas/storage";
-import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./relation-locks";
-import { read } from "./run";
+import { coalescedRead } from "./run";
 import { currentSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";
 import type { Queryable } from "./types";
@@ -179,24 +178,19 @@ function largestPerKind(findings: IndexFinding[]): IndexFinding[] {
   return sorted.filter((f) => ++kept[f.kind] <= FINDINGS_PER_KIND);
 }
 
-const FINDINGS_TTL_MS = 10_000;
-
 /** The indexes page of one database of a server, for the route. */
 export async function indexesPage(server: string, query: IndexesQuery): Promise<IndexesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
   const sizes = await currentSizes(target);
-  const base = `${target.server}\u0000${target.database ?? ""}`;
   const [page, findings] = await Promise.all([
-    coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${sizes.applied.size}\u0000${JSON.stringify(opts)}`, 1_500, () =>
-      read(target, async (db) => {
-        const page = await indexes(db, opts, sizes);
-        // An index created since the last look: measured (and deparsed) now.
-        if (!page.rows.some((r) => !sizes.indexes.has(r.oid)) || (await sizeNewcomers(db, sizes)) === 0) return page;
-        return indexes(db, opts, sizes);
-      }),
-    ),
-    coalesce(`indexes\u0000${base}\u0000findings\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => indexFindings(db, sizes))),
+    coalescedRead(target, ["indexes", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
+      let page = await indexes(db, opts, sizes);
+      // An index created since the last look: measured (and deparsed) now.
+      if (page.rows.some((r) => !sizes.indexes.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await indexes(db, opts, sizes);
+      return { ...page, readAt: Date.now() };
+    }),
+    coalescedRead(target, ["index-findings", sizes.takenAt], (db) => indexFindings(db, sizes)),
   ]);
-  return { ...page, findings, sizesAt: sizes.takenAt, readAt: Date.now() };
+  return { ...page, findings, sizesAt: sizes.takenAt };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
-import { coalesce } from "./coalesce";
+import { cacheKey } from "./cache-keys";
+import { cached } from "./coalesce";
 import { dbFailure } from "./errors";
 import { poolerFacts } from "./pooler";
 import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";
@@ -95,7 +96,7 @@ export async function withJobEndpoint<T>(target: Target, fn: (db: Queryable) => 
 
 /** Like withJobEndpoint, shared by every viewer asking within the read TTL (progress polls). */
 export function coalescedJobRead<T>(target: Target, name: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  return coalesce(`job\u0000${target.server}\u0000${target.database ?? ""}\u0000${name}`, env().PGWARDEN_READ_TTL_MS, () => withJobEndpoint(target, fn));
+  return cached(cacheKey(target, "job-read", name), () => withJobEndpoint(target, fn));
 }
 
 export async function closeJobPools(): Promise<void> {

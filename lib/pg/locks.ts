@@ -3,7 +3,7 @@ import type { LockBlocker, SessionLock, SessionLocksResponse } from "@/lib/schem
 import { resolveDatabase } from "./databases";
 import type { Target } from "./pools";
 import { queryTextFor, redactQueries } from "./query-text";
-import { coalescedRead } from "./run";
+import { coalescedRead, timed } from "./run";
 import type { Queryable } from "./types";
 
 // Lock questions live here: which locks a session holds and waits for (and who blocks it).
@@ -101,13 +101,13 @@ export async function locksOfBackend(db: Queryable, pid: number, backendStartUs:
  * A database the console may not connect to is read from the default one (OIDs without names).
  */
 export async function sessionLocks(server: string, pid: number, backendStartUs: number, role: string): Promise<SessionLocksResponse> {
-  const read = (target: Target) => coalescedRead(target, `locks:${pid}:${backendStartUs}`, (db) => locksOfBackend(db, pid, backendStartUs));
-  let result = await read({ server });
+  const read = (target: Target) => coalescedRead(target, ["backend-locks", pid, backendStartUs], timed((db) => locksOfBackend(db, pid, backendStartUs)));
+  let { value: result, readAt } = await read({ server });
   if (result?.database && !result.inItsDatabase) {
+    // not connectable by the console: the default database's answer (OIDs without names) stands
     const target = await resolveDatabase(server, result.database).catch(() => undefined);
-    if (target?.database) result = await read(target);
+    if (target?.database) ({ value: result, readAt } = await read(target));
   }
-  const readAt = Date.now();
   if (!result) return { readAt, serverNow: readAt, pid, found: false, held: [], awaited: [], blockedBy: [], truncated: false };
   // The blockers' statements leave the server like every query text: secrets redacted, then the role's mode.
   const blockedBy = await queryTextFor(await redactQueries(result.blockedBy), role);

@@ -2,7 +2,8 @@ import "server-only";
 import type pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
-import { coalesce } from "./coalesce";
+import { cacheKey, type Area } from "./cache-keys";
+import { cached } from "./coalesce";
 import { ConsoleBusyError, dbFailure, DbError, isConnectionError, type ErrorContext } from "./errors";
 import { markReachable, markUnreachable } from "./health";
 import { acquire, lastConnectionFacts, type Lease, type Target } from "./pools";
@@ -100,10 +101,24 @@ export function backgroundRead<T>(target: Target, fn: (db: Queryable) => Promise
   return inTransaction(target, true, fn, { statementTimeoutMs: env().PGWARDEN_BACKGROUND_STATEMENT_TIMEOUT_MS });
 }
 
-/** Like read(), shared by every caller asking for the same key within the TTL. */
-export function coalescedRead<T>(target: Target, name: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  const key = `${target.server}\u0000${target.database ?? ""}\u0000${name}`;
-  return coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, fn));
+/**
+ * Like read(), shared by every caller asking for the same area (and parts: filters, snapshot ids)
+ * of the same target within the area's lifetime (lib/pg/cache-keys.ts).
+ */
+export function coalescedRead<T>(target: Target, what: Area | [Area, ...(string | number)[]], fn: (db: Queryable) => Promise<T>): Promise<T> {
+  const [area, ...parts] = typeof what === "string" ? [what] : what;
+  return cached(cacheKey(target, area, ...parts), () => read(target, fn));
+}
+
+/**
+ * A read function whose result carries the time it was read: a cached value's `readAt` is then the
+ * time of the read, not the time of the response that served it.
+ */
+export function timed<T>(fn: (db: Queryable) => Promise<T>): (db: Queryable) => Promise<{ value: T; readAt: number }> {
+  return async (db) => {
+    const value = await fn(db);
+    return { value, readAt: Date.now() };
+  };
 }
 
 /** A short read-write transaction for actions (signals). Never retried. */

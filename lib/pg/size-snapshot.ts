@@ -1,9 +1,9 @@
 import "server-only";
-import { env } from "@/lib/config/env";
-import { coalesce, coalesceStale } from "./coalesce";
+import { cacheKey, LIFETIMES } from "./cache-keys";
+import { cached } from "./coalesce";
 import { exclusiveLocks, type RelationLock } from "./relation-locks";
 import type { Target } from "./pools";
-import { backgroundRead, read } from "./run";
+import { backgroundRead, coalescedRead } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
 import type { Queryable } from "./types";
 
@@ -145,12 +145,11 @@ export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<
   return only.length;
 }
 
-export const SIZE_SNAPSHOT_TTL_MS = 60_000;
+export const SIZE_SNAPSHOT_TTL_MS = LIFETIMES["size-snapshot"].ttlMs;
 
 /** Served while a newer snapshot is computed in the background (sizes change slowly). */
-export const SIZE_SNAPSHOT_MAX_STALE_MS = 10 * 60_000;
+export const SIZE_SNAPSHOT_MAX_STALE_MS = LIFETIMES["size-snapshot"].maxStaleMs;
 
-const snapshotKey = (t: Target) => `size-snapshot\u0000${t.server}\u0000${t.database ?? ""}`;
 
 /**
  * The snapshot for (server, database), computed at most once per minute however many viewers
@@ -159,9 +158,7 @@ const snapshotKey = (t: Target) => `size-snapshot\u0000${t.server}\u0000${t.data
  * any request): after that the answer is "still computing" while it finishes in the background.
  */
 export function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
-  return coalesceStale(snapshotKey(target), SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => backgroundRead(target, sizeSnapshot), {
-    waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
-  });
+  return cached(cacheKey(target, "size-snapshot"), () => backgroundRead(target, sizeSnapshot));
 }
 
 // Relations a finished job changed, per server and database: applied to every cached snapshot
@@ -195,7 +192,6 @@ function applyForgets(snap: SizeSnapshot, server: string) {
 export async function currentSizes(target: Target): Promise<SizeSnapshot> {
   const snap = await cachedSizeSnapshot(target);
   applyForgets(snap, target.server);
-  const key = `size-newcomers\u0000${target.server}\u0000${target.database ?? ""}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
-  await coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, (db) => sizeNewcomers(db, snap)));
+  await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
   return snap;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import type { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
-import { resolveDatabase, serverDatabases, type DatabaseInfo } from "./databases";
+import { databasesRead, resolveDatabase, type DatabaseInfo } from "./databases";
 import { lockInfo } from "./relation-locks";
 import { currentSizes, type SizeSnapshot, type TableSizes } from "./size-snapshot";
 
@@ -45,6 +45,6 @@ export function spaceOverview(databases: DatabaseInfo[], sizes: SizeSnapshot, to
 /** The space page: database sizes on the server, and tables/schemas of the chosen database. */
 export async function spacePage(server: string, query: SpaceQuery): Promise<SpaceResponse> {
   const target = await resolveDatabase(server, query.db);
-  const [databases, sizes] = await Promise.all([serverDatabases(server), currentSizes(target)]);
-  return { ...spaceOverview(databases, sizes, query.top), readAt: Date.now() };
+  const [databases, sizes] = await Promise.all([databasesRead(server), currentSizes(target)]);
+  return { ...spaceOverview(databases.value, sizes, query.top), readAt: databases.readAt };
 }

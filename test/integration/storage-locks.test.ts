@@ -5,7 +5,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopJobWorker } from "@/lib/jobs/worker";
-import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import { measureRelations } from "@/lib/pg/size-snapshot";
 import type { Job } from "@/lib/schemas/jobs";
 import type { IndexesResponse, SpaceResponse, TablesResponse } from "@/lib/schemas/storage";
@@ -25,8 +26,8 @@ const ROUTES = {
 const TABLES = 200;
 
 function coldCaches() {
-  invalidate("");
-  invalidateStale("");
+  invalidateReads(ALL_KEYS);
+  invalidateSnapshots(ALL_KEYS);
 }
 
 describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
@@ -121,7 +122,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
     }
     // Once the lock is gone the next read measures the table exactly (no minute-long wait).
     await waitFor(async () => {
-      invalidate("");
+      invalidateReads(ALL_KEYS);
       const r = (await get<TablesResponse>("tables", "q=t_042")).body.rows[0];
       return r?.sizeExact && r.lock === null ? r : null;
     }, "t_042 measured exactly after the lock is released");

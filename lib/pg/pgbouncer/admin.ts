@@ -2,7 +2,8 @@ import "server-only";
 import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findPgbouncer } from "@/lib/config/servers";
-import { coalesce } from "../coalesce";
+import { cacheKey } from "../cache-keys";
+import { cached } from "../coalesce";
 import { DbError } from "../errors";
 import { markReachable, markUnreachable } from "../health";
 import { CONSOLE_APPLICATION_NAME } from "../pools";
@@ -102,7 +103,7 @@ export async function adminCommands(server: string, commands: string[]): Promise
 
 /** Shared by every viewer within the read TTL, like the PostgreSQL reads. */
 export function coalescedAdmin(server: string, name: string, commands: string[]): Promise<{ rows: Row[][]; readAt: number }> {
-  return coalesce(`${server}\u0000pgbouncer:${name}`, env().PGWARDEN_READ_TTL_MS, async () => ({
+  return cached(cacheKey({ server }, "pgbouncer-admin", name), async () => ({
     rows: await adminCommands(server, commands),
     readAt: Date.now(),
   }));

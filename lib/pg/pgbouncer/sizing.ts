@@ -2,7 +2,8 @@ import "server-only";
 import { findServer, servers, type ServerConfig } from "@/lib/config/servers";
 import type { ServerLink } from "@/lib/schemas/findings";
 import type { BouncerDatabase, Pool, SizingAdvice } from "@/lib/schemas/pgbouncer";
-import { coalesceStale } from "../coalesce";
+import { cacheKey } from "../cache-keys";
+import { cached } from "../coalesce";
 import { read } from "../run";
 import type { Queryable } from "../types";
 import { coresFromCpuinfo, sizingAdvice, type PostgresSide } from "./sizing-math";
@@ -37,7 +38,7 @@ async function postgresSide(db: Queryable): Promise<Omit<PostgresSide, "configur
 
 /** Limits and cores change rarely: read once every five minutes per server. */
 function cachedPostgresSide(server: string) {
-  return coalesceStale(`${server}\u0000pgbouncer-sizing`, 5 * 60_000, 60 * 60_000, () => read({ server }, postgresSide).catch((err) => (logFailure(`PostgreSQL side of PgBouncer sizing on ${server}`)(err), null)));
+  return cached(cacheKey({ server }, "pgbouncer-sizing"), () => read({ server }, postgresSide).catch((err) => (logFailure(`PostgreSQL side of PgBouncer sizing on ${server}`)(err), null)));
 }
 
 /** PostgreSQL entries that name this PgBouncer. */
