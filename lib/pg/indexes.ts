@@ -2,7 +2,7 @@ import "server-only";
 import { escapeIdentifier } from "pg";
 import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow, type IndexSort, type IndexesQuery, type IndexesResponse } from "@/lib/schemas/storage";
 import { resolveDatabase } from "./databases";
-import { lockInfo } from "./relation-locks";
+import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
 import { currentSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";

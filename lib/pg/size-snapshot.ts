@@ -1,7 +1,7 @@
 import "server-only";
 import { cacheKey, LIFETIMES } from "./cache-keys";
 import { cached } from "./coalesce";
-import { exclusiveLocks, type RelationLock } from "./relation-locks";
+import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
 import { backgroundRead, coalescedRead } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
 import { databasesRead, resolveDatabase, type DatabaseInfo } from "./databases";
-import { lockInfo } from "./relation-locks";
+import { lockInfo } from "./locks";
 import { currentSizes, type SizeSnapshot, type TableSizes } from "./size-snapshot";
 
 // Space is computed from the size snapshot alone: no extra catalog work per request.

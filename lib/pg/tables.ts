@@ -3,7 +3,7 @@ import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/sch
 import { scopePrefix } from "./cache-keys";
 import { invalidateReads, invalidateSnapshots } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { lockInfo } from "./relation-locks";
+import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
 import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import type { Queryable } from "./types";
