@@ -1,6 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
 import { roleAllows } from "@/lib/auth/permissions";
+import { backendStartUs } from "@/lib/pg/backend";
 import { cancelMaintenance } from "@/lib/pg/job-backend";
 import { JobsRefused, withJobEndpoint } from "@/lib/pg/job-connection";
 import { JOB_PERMISSION, type CancelJobResponse } from "@/lib/schemas/jobs";
@@ -10,11 +11,6 @@ import { withProgress } from "./read";
 import { auditJob, ensureJobWorker } from "./worker";
 import { logFailure } from "@/lib/log";
 
-/** backend_start "…SS.uuuuuuZ" as microseconds since the epoch, as audit rows carry it. */
-function micros(iso: string | null): number | undefined {
-  const m = iso ? /^(.*)\.(\d{6})Z$/.exec(iso) : null;
-  return m ? (Date.parse(`${m[1]}Z`) / 1000) * 1_000_000 + Number(m[2]) : undefined;
-}
 
 /**
  * Cancels a job. Stopping a job needs the permission that starting it needs (an operator cannot
@@ -41,7 +37,7 @@ export async function cancelJob(server: string, id: number, audit: RequestAudit,
   const intentId = await audit.intent({
     database: before.database,
     action: "cancel_job",
-    target: { oid: before.relid, name: before.relation, ...(before.pid ? { pid: before.pid, backendStartUs: micros(before.backendStart) } : {}) },
+    target: { oid: before.relid, name: before.relation, ...(before.pid ? { pid: before.pid, backendStartUs: before.backendStart ? backendStartUs(before.backendStart) : undefined } : {}) },
     params: { jobId: id, command: before.command, state: before.state },
   });
   const answer = async (outcome: CancelJobResponse["outcome"], message: string): Promise<CancelJobResponse> => {
