@@ -3,6 +3,7 @@
 // PostgreSQL's own text is echoed only where it names no data (permission errors); data errors
 // (class 22: "invalid input syntax for type integer: "<value>"") and unexpected ones are answered
 // with a generic message and the SQLSTATE.
+import { escapeIdentifier } from "pg";
 import { DomainError, type ErrorKind } from "@/lib/errors";
 
 export type ErrorCode =
@@ -83,7 +84,6 @@ export interface ErrorContext {
   superuser?: boolean;
 }
 
-const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /**
  * 53300, with the fix that applies. PostgreSQL's message says which slots were refused: all of them
@@ -91,7 +91,8 @@ const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
  * attribute"), or the reserve of pg_use_reserved_connections (16+).
  */
 export function tooManyConnections(pgMessage: string, ctx: ErrorContext = {}): DbError {
-  const role = quoteIdent(ctx.role ?? "<console role>");
+  // SQL to paste, so quoted as SQL (always), not as the pages show names (lib/names.ts).
+  const role = escapeIdentifier(ctx.role ?? "<console role>");
   const grant = `GRANT pg_use_reserved_connections TO ${role};`;
   const reserve = "ALTER SYSTEM SET reserved_connections = 3;  -- takes effect after a restart of PostgreSQL";
   const before16 = /non-replication superuser/i.test(pgMessage) || (ctx.versionNum !== undefined && ctx.versionNum < 160000);
