@@ -1,10 +1,11 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
-import { blastRadius, serverVersionNum } from "@/lib/pg/blast-radius";
+import { blastRadius } from "@/lib/pg/blast-radius";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { lintFacts } from "@/lib/pg/lint-context";
 import { queryTextFor } from "@/lib/pg/query-text";
-import { coalescedRead, read } from "@/lib/pg/run";
+import { cachedServerFacts } from "@/lib/pg/privileges";
+import { read } from "@/lib/pg/run";
 import type { BlastRadiusEntry, LintRequest, LintResponse } from "@/lib/schemas/lint";
 import type { LintOptions } from "./index";
 import { precheckSql } from "./worker/precheck";
@@ -27,8 +28,8 @@ export async function lintForServer(server: string, request: LintRequest, caller
   const refusal = precheckSql(request.sql);
   if (refusal) throw new DomainError(refusal.status === 413 ? "too_large" : "invalid", refusal.code, refusal.message);
   const target = await resolveDatabase(server, request.db);
-  // The version changes only with an upgrade; sharing the read across viewers is fine.
-  const version = await coalescedRead(target, "server-version", serverVersionNum);
+  // The server's facts are read once per interval and shared by every area (the version changes only with an upgrade).
+  const version = (await cachedServerFacts(server)).versionNum;
   const options: LintOptions = { serverVersionNum: version, assumeInTransaction: request.assumeInTransaction };
   const owner = { owner: caller?.owner };
   let result = await lintInWorker(request.sql, options, owner);

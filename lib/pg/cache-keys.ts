@@ -41,7 +41,6 @@ export const LIFETIMES = {
   activity: poll(),
   databases: poll(),
   "current-database": poll(),
-  "server-version": poll(),
   "server-facts": poll(),
   "backend-locks": poll(),
   tables: poll(),
