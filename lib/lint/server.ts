@@ -4,7 +4,7 @@ import { blastRadius } from "@/lib/pg/blast-radius";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { lintFacts } from "@/lib/pg/lint-context";
 import { queryTextFor } from "@/lib/pg/query-text";
-import { cachedServerFacts } from "@/lib/pg/privileges";
+import { cachedServerFacts } from "@/lib/pg/server-facts";
 import { read } from "@/lib/pg/run";
 import type { BlastRadiusEntry, LintRequest, LintResponse } from "@/lib/schemas/lint";
 import type { LintOptions } from "./index";
