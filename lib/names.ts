@@ -1,5 +1,8 @@
-// How a PostgreSQL name is shown: exactly as quote_ident() would write it, so what the console
+// How a PostgreSQL name is SHOWN: exactly as quote_ident() would write it, so what the console
 // shows can be pasted into psql. One helper for every page (tables, indexes, jobs, locks, lint).
+// The split is deliberate and single: names shown to a person go through quoteIdent/qualifiedName
+// here; names put into SQL the console runs (or hands over as a fix to paste) go through pg's
+// escapeIdentifier, on a name read from the catalog by OID — never through these helpers.
 
 // Keywords quote_ident() quotes (every category but unreserved): SELECT word FROM
 // pg_get_keywords() WHERE catcode <> 'U' on PostgreSQL 18 (a superset of 14's).

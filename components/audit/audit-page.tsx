@@ -7,7 +7,7 @@ import { useTimeZoneMode } from "@/components/ui/time";
 import { formatTimestamp } from "@/lib/format";
 import { auditCsvUrl, useAudit } from "@/lib/queries/audit";
 import { useUrlState } from "@/lib/queries/url-state";
-import { AuditFilterQuery } from "@/lib/schemas/audit";
+import { AUDIT_OUTCOMES, AuditFilterQuery } from "@/lib/schemas/audit";
 import { AuditTable } from "./audit-table";
 
 const TEXT_FILTERS = [
@@ -15,7 +15,7 @@ const TEXT_FILTERS = [
   { key: "user", label: "User" },
   { key: "action", label: "Action" },
 ] as const;
-const OUTCOMES = ["", "ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"];
+const OUTCOMES = ["", ...AUDIT_OUTCOMES];
 const KINDS = ["", "intent", "outcome", "event"];
 
 /** <input type="datetime-local"> speaks the browser's zone; the URL keeps UTC (ISO). */

@@ -1,18 +1,12 @@
 import "server-only";
 import pg from "pg";
-import type { Role } from "@/lib/auth/permissions";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import { act } from "@/lib/pg/run";
 import { DROP_SLOT, SLOT_FOR_DROP } from "@/lib/pg/replication/sql";
 import type { DropSlotRequest, DropSlotResponse } from "@/lib/schemas/replication";
-import { auditIntent, auditOutcome, type AuditOutcome } from "@/lib/store/audit";
-
-export interface Requester {
-  user: { id: number; name: string };
-  role: Role;
-  client: string | null;
-}
+import type { AuditOutcome, RequestAudit } from "@/lib/store/audit";
 
 const OBJECT_IN_USE = "55006";
 const UNDEFINED_OBJECT = "42704";
@@ -23,12 +17,12 @@ const UNDEFINED_OBJECT = "42704";
  * active in between makes pg_drop_replication_slot fail with 55006, reported the same way.
  * Audited: intent before, outcome after. Never retried.
  */
-export async function dropSlot(server: string, req: DropSlotRequest, who: Requester): Promise<DropSlotResponse> {
-  const intentId = await auditIntent({ ...who, server, action: "drop_slot", target: { name: req.slot }, params: { slot: req.slot } });
+export async function dropSlot(server: string, req: DropSlotRequest, audit: RequestAudit): Promise<DropSlotResponse> {
+  const intentId = await audit.intent({ action: "drop_slot", target: { name: req.slot }, params: { slot: req.slot } });
   const result = await attempt(server, req.slot);
   const outcome: AuditOutcome = result.outcome === "dropped" ? "ok" : result.outcome === "not_found" ? "already_gone" : result.outcome === "unknown" ? "unknown" : "failed";
-  await auditOutcome(intentId, outcome, result.sqlstate, result.message);
-  invalidate(`${server}\u0000`); // the next poll shows the slot gone
+  await audit.outcome(intentId, outcome, result.sqlstate, result.message);
+  invalidateReads(scopePrefix({ server: server })); // the next poll shows the slot gone
   return result;
 }
 

@@ -1,16 +1,9 @@
 import "server-only";
-import type { Role } from "@/lib/auth/permissions";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { explainStatement } from "@/lib/pg/explain";
 import type { ExplainRequest, ExplainResponse } from "@/lib/schemas/statements";
-import { auditIntent, auditOutcome } from "@/lib/store/audit";
+import type { RequestAudit } from "@/lib/store/audit";
 import { storedStatementText } from "@/lib/store/statement-reads";
-
-export interface Requester {
-  user: { id: number; name: string };
-  role: Role;
-  client: string | null;
-}
 
 /**
  * EXPLAIN (ANALYZE) of a recorded statement: admin only (the route's "explain" permission), audited
@@ -18,10 +11,8 @@ export interface Requester {
  * parameter VALUES are not recorded (they are data, possibly personal), only how many were given.
  * A plan shows no table data: what an admin sees is estimates, row counts and timings.
  */
-export async function explainAction(server: string, queryid: string, req: ExplainRequest, who: Requester): Promise<ExplainResponse> {
-  const intentId = await auditIntent({
-    ...who,
-    server,
+export async function explainAction(server: string, queryid: string, req: ExplainRequest, audit: RequestAudit): Promise<ExplainResponse> {
+  const intentId = await audit.intent({
     database: req.db,
     action: req.analyze ? "explain_analyze" : "explain",
     target: { name: `queryid ${queryid}` },
@@ -48,6 +39,6 @@ export async function explainAction(server: string, queryid: string, req: Explai
     return result;
   } finally {
     const outcome = !result ? "unknown" : result.outcome === "ok" ? "ok" : result.outcome === "refused" ? "denied" : "failed";
-    await auditOutcome(intentId, outcome, result?.sqlstate ?? undefined, result?.message ?? undefined);
+    await audit.outcome(intentId, outcome, result?.sqlstate ?? undefined, result?.message ?? undefined);
   }
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { claimAction, finishAction, type ActionKey } from "@/lib/store/idempotency";
+import { logFailure } from "@/lib/log";
 
 // Each action request carries a request id; the key is (user, request id) and the row remembers
 // the server, action, target and a digest of the whole request. A repeat (double click, a
@@ -29,7 +30,7 @@ export function requestDigest(key: ActionKey, request: unknown): Buffer {
   return createHash("sha256").update(canonical({ server: key.server, action: key.action, target: key.target, request })).digest();
 }
 
-const conflict = (message: string) => new ApiError(409, "request_id_conflict", message);
+const conflict = (message: string) => new DomainError("conflict", "request_id_conflict", message);
 
 /**
  * Runs `run` once per key. A twin that arrives while the first is still running waits for its
@@ -47,7 +48,7 @@ export async function once<T>(key: ActionKey, request: unknown, run: () => Promi
           result = await run();
         } catch (err) {
           // Whether anything was sent is not known here: the id is spent, a new request is needed.
-          await finishAction(key, "failed", null).catch(() => {});
+          await finishAction(key, "failed", null).catch(logFailure("recording a failed action under its request id"));
           throw err;
         }
         await finishAction(key, "done", result);

@@ -1,12 +1,12 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
-import { invalidate } from "@/lib/pg/coalesce";
+import { DomainError } from "@/lib/errors";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import { adminCommands, BouncerError, quoteName } from "@/lib/pg/pgbouncer/admin";
 import { toDatabase } from "@/lib/pg/pgbouncer/shows";
 import type { BouncerAction, BouncerActionBody, BouncerActionResponse } from "@/lib/schemas/pgbouncer";
-import { auditIntent, auditOutcome, type AuditOutcome } from "@/lib/store/audit";
-import type { Requester } from "./drop-slot";
+import type { AuditOutcome, RequestAudit } from "@/lib/store/audit";
 
 // PAUSE, RESUME and RECONNECT one database on a PgBouncer (admin role in the console; the
 // console's PgBouncer user must be in admin_users). The database name must be one SHOW DATABASES
@@ -23,17 +23,17 @@ async function databasesNow(server: string) {
   return rows!.map(toDatabase);
 }
 
-export async function bouncerAction(server: string, action: BouncerAction, body: BouncerActionBody, who: Requester): Promise<BouncerActionResponse> {
+export async function bouncerAction(server: string, action: BouncerAction, body: BouncerActionBody, audit: RequestAudit): Promise<BouncerActionResponse> {
   const listed = (await databasesNow(server)).find((d) => d.name === body.database);
   if (!listed || listed.admin) {
-    throw new ApiError(404, "unknown_database", `PgBouncer lists no database ${JSON.stringify(body.database)} (SHOW DATABASES). Nothing was sent.`);
+    throw new DomainError("not_found", "unknown_database", `PgBouncer lists no database ${JSON.stringify(body.database)} (SHOW DATABASES). Nothing was sent.`);
   }
   const command = `${action.toUpperCase()} ${quoteName(listed.name)}`;
-  const intentId = await auditIntent({ ...who, server, database: listed.name, action: `pgbouncer_${action}`, target: { name: listed.name }, params: { command } });
+  const intentId = await audit.intent({ database: listed.name, action: `pgbouncer_${action}`, target: { name: listed.name }, params: { command } });
   const result = await run(server, action, listed.name, command);
   const outcome: AuditOutcome = result.outcome === "ok" ? "ok" : result.outcome === "unknown" ? "unknown" : result.outcome === "not_found" ? "already_gone" : "failed";
-  await auditOutcome(intentId, outcome, undefined, result.message);
-  invalidate(`${server}\u0000`);
+  await audit.outcome(intentId, outcome, undefined, result.message);
+  invalidateReads(scopePrefix({ server: server }));
   return result;
 }
 

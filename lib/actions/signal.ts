@@ -1,6 +1,7 @@
 import "server-only";
 import { consoleRole, unkillableReason, type ConsoleRole } from "@/lib/pg/activity";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { DbError } from "@/lib/pg/errors";
 import type { Target } from "@/lib/pg/pools";
 import { redactedQuery } from "@/lib/pg/query-text";
@@ -90,7 +91,7 @@ export async function signalSessions(target: Target, req: SignalRequest, audit?:
     await audit?.outcome(intentId, outcome, seen);
     outcomes.push(outcome);
   }
-  invalidate(`${target.server}\u0000`); // the next poll must show the new state
+  invalidateReads(scopePrefix({ server: target.server })); // the next poll must show the new state
   return { requestId: req.requestId, kind: req.kind, outcomes };
 }
 

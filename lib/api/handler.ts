@@ -1,16 +1,20 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { checkStateChange, isFormPost } from "@/lib/auth/csrf";
 import { authorize, requireUser, type SessionUser } from "@/lib/auth/guard";
 import { visibleRole, type Permission, type Role } from "@/lib/auth/permissions";
 import { findPgbouncer, findServer } from "@/lib/config/servers";
+import { DomainError } from "@/lib/errors";
+import { logFailure } from "@/lib/log";
+import { requestAudit, type RequestAudit } from "@/lib/store/audit";
 import { ApiError } from "./errors";
 import { errorResponse, json } from "./respond";
 
 // Every route goes through here: CSRF (non-GET) → session (401) → server known and visible (404)
 // → authorize (403, audited)
-// → parse → ONE lib call → respond. Nothing route-specific runs before the checks, so no
+// → parse → ONE lib call (audited when the route is an action) → respond. Nothing route-specific runs before the checks, so no
 // route can forget them. Only sign-in and health use publicHandler (no session).
 
 type Ctx = { params: Promise<Record<string, string | string[]>> };
@@ -18,6 +22,14 @@ type Ctx = { params: Promise<Record<string, string | string[]>> };
 interface Spec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
   /** What the caller must be allowed to do on the route's server (checked before anything runs). */
   permission: Permission;
+  /**
+   * Required on every route that changes something (any method but GET): the action written to the
+   * audit log. The lib function gets `audit` to write its intent/outcome rows; when it wrote none
+   * (refused before acting, or a repeated request id), the handler writes one. `false` only for a
+   * POST that changes nothing audited here, with the reason beside it (lint; sign-out and
+   * password, which lib/auth audits as sign-in events).
+   */
+  audit?: string | false;
   /** Which kind of registry entry `params.server` must name (default: a PostgreSQL server). */
   serverKind?: "postgres" | "pgbouncer";
   params?: P;
@@ -46,6 +58,8 @@ export interface Input<P, Q, B> extends BaseInput<P, Q, B> {
   user: SessionUser;
   /** the user's role on the route's server (the default role on console-wide routes) */
   role: Role;
+  /** this request's audit (lib/store/audit.ts), bound to the user, server and declared action */
+  audit: RequestAudit;
 }
 
 export type PublicInput<P, Q, B> = BaseInput<P, Q, B>;
@@ -125,14 +139,32 @@ function withHeaders(response: Response, extra: Headers): Response {
   return response;
 }
 
-type AnySpec = PublicSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType> & { permission?: Permission };
+type AnySpec = PublicSpec<z.ZodType, z.ZodType, z.ZodType, z.ZodType> & { permission?: Permission; audit?: string | false };
+
+/** The row an action route gets when its lib function wrote none. */
+async function auditFallback(audit: RequestAudit, err: unknown, requestId: string) {
+  if (audit.written) return;
+  const detail =
+    err === undefined
+      ? "answered without acting: the action recorded nothing itself (a repeated request id answers from the first request)"
+      : err instanceof DomainError
+        ? `refused before acting: ${err.code}: ${err.message}`
+        : `failed before acting: internal error (request ${requestId})`;
+  const outcome = err === undefined ? "skipped" : err instanceof DomainError && (err.kind === "forbidden" || err.kind === "invalid") ? "denied" : "failed";
+  await audit.event({}, outcome, detail).catch(logFailure(`audit of a ${audit.action} request (${outcome})`));
+}
 
 function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
   return async (request: Request, ctx: Ctx): Promise<Response> => {
     let server: string | undefined;
     const responseHeaders = new Headers();
+    // Named in the 500 answer and in the log line, so a report from the browser finds the stack.
+    const requestId = randomUUID();
     try {
       const isRead = request.method === "GET" || request.method === "HEAD";
+      if (!isRead && spec.permission && spec.audit === undefined) {
+        throw new Error(`handler(): ${request.method} ${new URL(request.url).pathname} changes something but declares no audit action`);
+      }
       if (!isRead) checkStateChange(request, { form: spec.form });
       const client = clientAddress(request);
       const user = spec.permission ? await requireUser(request) : undefined;
@@ -149,11 +181,13 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
           throw new ApiError(404, "unknown_server", `No ${bouncer ? "PgBouncer" : "server"} with that id is configured.`);
         }
       }
-      let auth: { user: SessionUser; role: Role } | undefined;
+      let auth: { user: SessionUser; role: Role; audit: RequestAudit } | undefined;
       if (spec.permission && user) {
         const path = new URL(request.url).pathname;
         await authorize(user, server, spec.permission, { client, method: request.method, path });
-        auth = { user, role: (server === undefined ? user.defaultRole : visibleRole(user, server))! };
+        const role = (server === undefined ? user.defaultRole : visibleRole(user, server))!;
+        const who = { user: { id: user.id, name: user.name }, role, client };
+        auth = { user, role, audit: requestAudit({ ...who, server: server ?? null, action: spec.audit || "none" }) };
       }
       const rawQuery = searchParamsObject(new URL(request.url));
       rejectNul(rawQuery, "query string");
@@ -164,12 +198,19 @@ function build(spec: AnySpec, fn: (input: never) => Promise<unknown>) {
         rejectNul(raw, "body");
         body = spec.body.parse(raw);
       }
-      const result = await fn({ params, query, body, request, client, responseHeaders, ...auth } as never);
+      let result: unknown;
+      try {
+        result = await fn({ params, query, body, request, client, responseHeaders, ...auth } as never);
+      } catch (err) {
+        if (spec.audit && auth) await auditFallback(auth.audit, err, requestId);
+        throw err;
+      }
+      if (spec.audit && auth) await auditFallback(auth.audit, undefined, requestId);
       // A route may answer with a ready Response (CSV export); everything else is schema-checked JSON.
       if (result instanceof Response) return withHeaders(result, responseHeaders);
       return withHeaders(json(spec.response.parse(result)), responseHeaders);
     } catch (err) {
-      return withHeaders(errorResponse(err, server), responseHeaders);
+      return withHeaders(errorResponse(err, server, requestId), responseHeaders);
     }
   };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { env } from "@/lib/config/env";
 import { consoleSecretKey } from "./secret";
 
 // The cookie is "<token>.<HMAC(secret, token)>": anything else (a path, a guess, a truncated
@@ -9,7 +10,7 @@ import { consoleSecretKey } from "./secret";
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function publicOrigin(): string | undefined {
-  const o = process.env.PGWARDEN_PUBLIC_ORIGIN;
+  const o = env().PGWARDEN_PUBLIC_ORIGIN;
   return o ? o.replace(/\/+$/, "") : undefined;
 }
 

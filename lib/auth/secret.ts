@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { env } from "@/lib/config/env";
 
 // PGWARDEN_SECRET keys the HMAC on session cookies (a forged or mangled cookie is refused
 // before the store is asked). In production it must be set, long and not a sample value
@@ -23,12 +24,12 @@ const SAMPLE_SECRETS = new Set([
 export const MIN_SECRET_LENGTH = 32;
 
 export function isProduction(): boolean {
-  return process.env.NODE_ENV === "production" && !isDemo();
+  return env().NODE_ENV === "production" && !isDemo();
 }
 
 /** `npm run demo` (lib/cli/demo.ts): a local console with a throw-away store and secret. */
 export function isDemo(): boolean {
-  return process.env.PGWARDEN_DEMO === "1";
+  return env().PGWARDEN_DEMO;
 }
 
 /** Why a secret is unacceptable, or undefined when it is fine. */
@@ -46,9 +47,9 @@ export function secretProblem(secret: string | undefined): string | undefined {
 export function assertStartupConfig(): void {
   if (!isProduction()) return;
   const problems: string[] = [];
-  const secret = secretProblem(process.env.PGWARDEN_SECRET);
+  const secret = secretProblem(env().PGWARDEN_SECRET);
   if (secret) problems.push(`${secret} (generate one: openssl rand -base64 48)`);
-  if (!process.env.PGWARDEN_PUBLIC_ORIGIN) {
+  if (!env().PGWARDEN_PUBLIC_ORIGIN) {
     problems.push("PGWARDEN_PUBLIC_ORIGIN is not set (e.g. https://pgwarden.example.com); it is needed for the CSRF check");
   }
   if (problems.length) throw new Error(`pgwarden refuses to start in production:\n  ${problems.join("\n  ")}`);
@@ -57,7 +58,7 @@ export function assertStartupConfig(): void {
 const g = globalThis as typeof globalThis & { __pgwardenEphemeralSecret?: Buffer };
 
 export function consoleSecretKey(): Buffer {
-  const configured = process.env.PGWARDEN_SECRET;
+  const configured = env().PGWARDEN_SECRET;
   if (configured && !secretProblem(configured)) return createHash("sha256").update(configured).digest();
   assertStartupConfig();
   g.__pgwardenEphemeralSecret ??= randomBytes(32);

@@ -1,4 +1,5 @@
 import "server-only";
+import { env } from "@/lib/config/env";
 import { storePool } from "@/lib/store/db";
 import { StoreRefused } from "@/lib/store/errors";
 import { assertStartupConfig } from "./secret";
@@ -6,6 +7,7 @@ import { assertStartupConfig } from "./secret";
 /** Production without a real secret or public origin stops here, with the reason, at boot. */
 export function refuseToStartWithoutConfig(): void {
   try {
+    env(); // every variable parsed and checked now, not at the first request that needs it
     assertStartupConfig();
   } catch (err) {
     console.error((err as Error).message);

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Cluster } from "@/lib/embedded/cluster";
-import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
+import { seedMigrationHistory } from "@/lib/demo/migration-history";
 import {
   DEMO_ANALYZE,
   DEMO_APP_ROLE,
@@ -16,7 +16,7 @@ import {
   BACKEND_PID,
   SESSION_ALIVE,
   seedDemo,
-} from "@/lib/pg/demo/seed";
+} from "@/lib/demo/seed";
 import { provisionStore, STORE_APP_ROLE, STORE_OWNER_ROLE } from "@/lib/store/roles";
 
 const STORE_DATABASE = "pgwarden";

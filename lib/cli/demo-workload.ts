@@ -2,7 +2,7 @@
 // report, an idle-in-transaction worker and a lock chain. Everything re-creates itself after a
 // person cancels or terminates it from the console, so the demo can be replayed.
 import pg from "pg";
-import { CHAIN, IDLE_IN_TRANSACTION, REPORT_QUERY, RUNAWAY_QUERY, SHORT_QUERIES } from "@/lib/pg/demo/workload";
+import { CHAIN, IDLE_IN_TRANSACTION, REPORT_QUERY, RUNAWAY_QUERY, SHORT_QUERIES } from "@/lib/demo/workload";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { freePort, startCluster } from "@/lib/embedded/cluster";
-import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE } from "@/lib/pg/demo/seed";
+import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE } from "@/lib/demo/seed";
 import { prepareDemoDatabase } from "./demo-database";
 import { startWorkload, type Workload } from "./demo-workload";
 import { prepareDemoStore } from "./demo-store";

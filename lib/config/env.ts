@@ -40,7 +40,28 @@ function queryTextSetting() {
     });
 }
 
+// Every environment variable the console reads is here, parsed once (env()) and checked at start
+// (instrumentation.ts → lib/auth/startup.ts). Three documented exceptions read process.env
+// directly because they run where this server-only module cannot be imported:
+// - proxy.ts (Edge runtime): PGWARDEN_PUBLIC_ORIGIN for HSTS and NODE_ENV for the dev CSP;
+// - next.config.js (build config): PGWARDEN_DIST_DIR, a separate build directory for tests;
+// - instrumentation.ts: NEXT_RUNTIME, set by Next to tell the Node runtime from the Edge one.
+// lib/cli (demo, bench, user admin) and lib/embedded (test/demo clusters) are entry points with
+// their own arguments and may read process.env too.
 const EnvSchema = z.object({
+  NODE_ENV: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
+  /** `npm run demo` (lib/cli/demo.ts): a local console with a throw-away store and secret */
+  PGWARDEN_DEMO: z.preprocess((v) => v === "1", z.boolean()),
+  /** keys the HMAC of session cookies; checked (length, sample values) by lib/auth/secret.ts at start */
+  PGWARDEN_SECRET: optionalText,
+  /** the origin the browser uses (https://pgwarden.example.com): CSRF check, cookie prefix, HSTS */
+  PGWARDEN_PUBLIC_ORIGIN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^https?:\/\/[^/\s]+\/*$/, "must be an origin such as https://pgwarden.example.com (scheme and host, no path)")
+      .optional(),
+  ),
   DATABASE_URL: z.string().min(1).optional(),
   PGWARDEN_SERVERS: z.string().min(1).optional(),
   PGWARDEN_STATEMENT_TIMEOUT_MS: ms(5_000),

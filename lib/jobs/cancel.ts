@@ -1,20 +1,16 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { roleAllows } from "@/lib/auth/permissions";
+import { backendStartUs } from "@/lib/pg/backend";
 import { cancelMaintenance } from "@/lib/pg/job-backend";
 import { JobsRefused, withJobEndpoint } from "@/lib/pg/job-connection";
 import { JOB_PERMISSION, type CancelJobResponse } from "@/lib/schemas/jobs";
-import { auditDenied, auditIntent, auditOutcome } from "@/lib/store/audit";
+import type { RequestAudit } from "@/lib/store/audit";
 import { cancelQueuedJob, jobRow, markCancelRequested, markCancelSent } from "@/lib/store/jobs";
-import type { Requester } from "./queue";
 import { withProgress } from "./read";
 import { auditJob, ensureJobWorker } from "./worker";
+import { logFailure } from "@/lib/log";
 
-/** backend_start "…SS.uuuuuuZ" as microseconds since the epoch, as audit rows carry it. */
-function micros(iso: string | null): number | undefined {
-  const m = iso ? /^(.*)\.(\d{6})Z$/.exec(iso) : null;
-  return m ? (Date.parse(`${m[1]}Z`) / 1000) * 1_000_000 + Number(m[2]) : undefined;
-}
 
 /**
  * Cancels a job. Stopping a job needs the permission that starting it needs (an operator cannot
@@ -24,28 +20,28 @@ function micros(iso: string | null): number | undefined {
  * "cancelled" on its own. The request is also recorded, so the console process watching the job
  * delivers it if the statement has not started yet. Audited as its own action.
  */
-export async function cancelJob(server: string, id: number, who: Requester, path = ""): Promise<CancelJobResponse> {
+export async function cancelJob(server: string, id: number, audit: RequestAudit, path = ""): Promise<CancelJobResponse> {
+  const who = audit.who;
   ensureJobWorker();
   const before = await jobRow(server, id);
-  if (!before) throw new ApiError(404, "job_not_found", "No job with that id on this server.");
+  if (!before) throw new DomainError("not_found", "job_not_found", "No job with that id on this server.");
   const needed = JOB_PERMISSION[before.command];
   if (!roleAllows(who.role, needed)) {
-    await auditDenied(
-      { ...who, server, action: "cancel_job", params: { jobId: id, command: before.command, method: "POST", path } },
+    await audit.event(
+      { action: "cancel_job", params: { jobId: id, command: before.command, method: "POST", path } },
+      "denied",
       `role ${who.role} lacks ${needed}, which cancelling a ${before.command} job needs`,
     ).catch(() => console.error("pgwarden: could not write a denied row to the audit log"));
-    throw new ApiError(403, "forbidden", `Cancelling a ${before.command} job needs the permission to start one (${needed}); your role on this server does not have it.`);
+    throw new DomainError("forbidden", "forbidden", `Cancelling a ${before.command} job needs the permission to start one (${needed}); your role on this server does not have it.`);
   }
-  const intentId = await auditIntent({
-    ...who,
-    server,
+  const intentId = await audit.intent({
     database: before.database,
     action: "cancel_job",
-    target: { oid: before.relid, name: before.relation, ...(before.pid ? { pid: before.pid, backendStartUs: micros(before.backendStart) } : {}) },
+    target: { oid: before.relid, name: before.relation, ...(before.pid ? { pid: before.pid, backendStartUs: before.backendStart ? backendStartUs(before.backendStart) : undefined } : {}) },
     params: { jobId: id, command: before.command, state: before.state },
   });
   const answer = async (outcome: CancelJobResponse["outcome"], message: string): Promise<CancelJobResponse> => {
-    await auditOutcome(intentId, outcome === "already_done" ? "already_gone" : "ok", undefined, message);
+    await audit.outcome(intentId, outcome === "already_done" ? "already_gone" : "ok", undefined, message);
     const row = (await jobRow(server, id))!;
     return { job: (await withProgress([row]))[0]!, outcome, message };
   };
@@ -69,10 +65,10 @@ export async function cancelJob(server: string, id: number, who: Requester, path
     sent = await withJobEndpoint({ server, database: row.database }, (db) => cancelMaintenance(db, backend));
   } catch (err) {
     if (err instanceof JobsRefused) {
-      await auditOutcome(intentId, "failed", undefined, err.message);
-      throw new ApiError(409, "needs_direct_connection", err.message);
+      await audit.outcome(intentId, "failed", undefined, err.message);
+      throw new DomainError("conflict", "needs_direct_connection", err.message);
     }
-    await auditOutcome(intentId, "unknown", (err as { sqlstate?: string }).sqlstate, (err as Error).message).catch(() => {});
+    await audit.outcome(intentId, "unknown", (err as { sqlstate?: string }).sqlstate, (err as Error).message).catch(logFailure(`audit of the cancel of job ${id}`));
     throw err;
   }
   if (sent === "cancelled") {

@@ -7,6 +7,7 @@ import type { AuditOutcome } from "@/lib/store/audit";
 import { cancelState, finishOrphan } from "@/lib/store/job-queue";
 import { markCancelSent, type JobRow } from "@/lib/store/jobs";
 import { AUDIT_OF } from "./outcome";
+import { logFailure } from "@/lib/log";
 
 // Watching a job's backend: the console process that runs a job delivers cancels asked for on any
 // replica (or before the statement started), and a job whose process stopped — kill -9, a crash,
@@ -39,7 +40,7 @@ export function watchCancel(id: number, target: Target, b: JobBackend): NodeJS.T
     if (busy) return;
     busy = true;
     deliverCancel(id, target, b)
-      .catch(() => {}) // store or server briefly unreachable: the next second tries again
+      .catch(logFailure(`cancel of job ${id}`)) // store or server briefly unreachable: the next second tries again
       .finally(() => (busy = false));
   }, POLL_MS);
   t.unref?.();
@@ -56,7 +57,7 @@ async function trueEnd(job: JobRow, b: JobBackend, cancelSent: boolean): Promise
   if (vacuums || analyzes) {
     const deadline = Date.now() + STATS_GRACE_MS;
     for (;;) {
-      const m = await withJobEndpoint(target, (db) => maintainedSince(db, job.relid, b.backendStart)).catch(() => null);
+      const m = await withJobEndpoint(target, (db) => maintainedSince(db, job.relid, b.backendStart)).catch((err) => (logFailure(`statistics check of job ${job.id}`)(err), null));
       if (m && (!vacuums || m.vacuumed) && (!analyzes || m.analyzed)) {
         const what = [vacuums && "last_vacuum", analyzes && "last_analyze"].filter(Boolean).join(" and ");
         return { status: "ok", message: `Completed while no console watched it: the table's ${what} moved past the job's start.` };
@@ -107,7 +108,7 @@ export async function watchOrphan(job: JobRow, settle: Settle, active: () => boo
     }
     if (state === "running") {
       idleSince = null;
-      await deliverCancel(job.id, target, b).catch(() => {});
+      await deliverCancel(job.id, target, b).catch(logFailure(`cancel of orphaned job ${job.id}`));
     } else if (state === "alive") {
       idleSince ??= Date.now();
       if (Date.now() - idleSince > IDLE_GIVE_UP_MS) break;

@@ -1,11 +1,12 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { findServer } from "@/lib/config/servers";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { maintenanceProgress } from "@/lib/pg/job-backend";
 import { coalescedJobRead } from "@/lib/pg/job-connection";
 import { queryTextFor } from "@/lib/pg/query-text";
-import { currentDatabase, relationUsers } from "@/lib/pg/relation-users";
+import { relationUsers } from "@/lib/pg/locks";
+import { currentDatabase } from "@/lib/pg/relation-catalog";
 import { coalescedRead, read } from "@/lib/pg/run";
 import type { ExactBloatJobsResponse, Job, JobResponse, JobsQuery, JobsResponse, RelationUsersResponse } from "@/lib/schemas/jobs";
 import type { ExactBloatQuery } from "@/lib/schemas/storage";
@@ -51,7 +52,7 @@ export async function serverJobs(server: string, query: JobsQuery): Promise<Jobs
 export async function serverJob(server: string, id: number): Promise<JobResponse> {
   ensureJobWorker();
   const row = await jobRow(server, id);
-  if (!row) throw new ApiError(404, "job_not_found", "No job with that id on this server.");
+  if (!row) throw new DomainError("not_found", "job_not_found", "No job with that id on this server.");
   const [job] = await withProgress([row]);
   return { job: job!, readAt: Date.now() };
 }

@@ -22,6 +22,7 @@ import {
 import type { JobRow } from "@/lib/store/jobs";
 import { watchCancel, watchOrphan } from "./orphans";
 import { AUDIT_OF } from "./outcome";
+import { logFailure } from "@/lib/log";
 
 // One worker per console process. At start, every few seconds, and at once when a job is queued
 // here, it looks for databases with unfinished jobs and drains each queue it can lock: one job at
@@ -80,7 +81,7 @@ function tick(w: Worker): Promise<void> {
   }
   w.again = false;
   w.ticking = scan(w)
-    .catch(() => {}) // store unreachable: the next tick tries again
+    .catch(logFailure("job worker scan")) // store unreachable: the next tick tries again
     .finally(() => {
       w.ticking = null;
       if (w.again && g.__pgwardenJobWorker === w) void tick(w);
@@ -125,7 +126,7 @@ async function drain(w: Worker, server: string, database: string): Promise<boole
       }
       return true;
     } finally {
-      await releaseQueueLock(lock, server, database).catch(() => {});
+      await releaseQueueLock(lock, server, database).catch(logFailure(`release of the job queue lock of ${server}/${database}`));
     }
   } finally {
     await lock.end().catch(() => {});
@@ -133,7 +134,7 @@ async function drain(w: Worker, server: string, database: string): Promise<boole
 }
 
 export async function auditJob(job: JobRow, outcome: AuditOutcome, sqlstate: string | undefined, detail: string) {
-  if (job.auditIntentId !== null) await auditOutcome(job.auditIntentId, outcome, sqlstate, detail).catch(() => {});
+  if (job.auditIntentId !== null) await auditOutcome(job.auditIntentId, outcome, sqlstate, detail).catch(logFailure(`audit of job ${job.id} (${outcome})`));
 }
 
 /** A job has ended (run here, or watched after its own process stopped): record it, refresh the reads it changed, audit. */

@@ -1,10 +1,11 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
-import { blastRadius, serverVersionNum } from "@/lib/pg/blast-radius";
+import { DomainError } from "@/lib/errors";
+import { blastRadius } from "@/lib/pg/blast-radius";
 import { resolveDatabase } from "@/lib/pg/databases";
 import { lintFacts } from "@/lib/pg/lint-context";
 import { queryTextFor } from "@/lib/pg/query-text";
-import { coalescedRead, read } from "@/lib/pg/run";
+import { cachedServerFacts } from "@/lib/pg/server-facts";
+import { read } from "@/lib/pg/run";
 import type { BlastRadiusEntry, LintRequest, LintResponse } from "@/lib/schemas/lint";
 import type { LintOptions } from "./index";
 import { precheckSql } from "./worker/precheck";
@@ -25,10 +26,10 @@ export interface LintCaller {
  */
 export async function lintForServer(server: string, request: LintRequest, caller?: LintCaller): Promise<LintResponse> {
   const refusal = precheckSql(request.sql);
-  if (refusal) throw new ApiError(refusal.status, refusal.code, refusal.message);
+  if (refusal) throw new DomainError(refusal.status === 413 ? "too_large" : "invalid", refusal.code, refusal.message);
   const target = await resolveDatabase(server, request.db);
-  // The version changes only with an upgrade; sharing the read across viewers is fine.
-  const version = await coalescedRead(target, "server_version_num", serverVersionNum);
+  // The server's facts are read once per interval and shared by every area (the version changes only with an upgrade).
+  const version = (await cachedServerFacts(server)).versionNum;
   const options: LintOptions = { serverVersionNum: version, assumeInTransaction: request.assumeInTransaction };
   const owner = { owner: caller?.owner };
   let result = await lintInWorker(request.sql, options, owner);

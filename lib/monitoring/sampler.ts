@@ -7,6 +7,7 @@ import { dropOldPartitions, ensurePartitions } from "@/lib/store/metrics";
 import { leaseRound, releaseAll } from "@/lib/store/sampler-leases";
 import type { Collector } from "./collector";
 import { COLLECTORS } from "./collectors";
+import { logFailure } from "@/lib/log";
 
 // One sampler per console process. It holds leases on a share of the configured servers (store
 // rows, see lib/store/sampler-leases.ts) and runs every collector for each held server once per
@@ -99,7 +100,7 @@ export async function stopSampler(): Promise<void> {
   g.__pgwardenSampler = undefined;
   clearInterval(s.timer);
   await Promise.allSettled([...s.inflight]);
-  await releaseAll(s.owner, [...s.held.keys()]).catch(() => {});
+  await releaseAll(s.owner, [...s.held.keys()]).catch(logFailure("release of the sampler leases"));
 }
 
 /** What this process samples now (tests, /api diagnostics). */

@@ -1,11 +1,11 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
-import { env } from "@/lib/config/env";
+import { DomainError } from "@/lib/errors";
 import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
-import { coalesceStale } from "./coalesce";
+import { cacheKey } from "./cache-keys";
+import { cached } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { StillComputingError, toDbError } from "./errors";
+
 import { backgroundRead } from "./run";
 import { currentSizes } from "./size-snapshot";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
@@ -137,22 +137,14 @@ export async function bloatEstimates(db: Queryable): Promise<BloatEstimates> {
 }
 
 // The estimate only moves when VACUUM/ANALYZE updates relpages, reltuples and pg_stats, and it
-// costs ≈ 0.8 s at 10,000 tables: recomputed every 5 minutes (one viewer's DB time, issue 11),
-// and at once after a finished job on the database (forgetStorageReads).
-export const BLOAT_KEY = "bloat\u0000";
-const BLOAT_TTL_MS = 5 * 60_000;
+// costs ≈ 0.8 s at 10,000 tables: its snapshot lives 5 minutes (one viewer's DB time, issue 11;
+// cache-keys.ts), and is dropped at once after a finished job on the database (forgetStorageReads).
 
-/** The bloat page: estimates computed at most once a minute per database, paged here. */
+/** The bloat page: estimates shared by every viewer of the database, paged here. */
 export async function bloatPage(server: string, query: BloatQuery): Promise<BloatResponse> {
   const target = await resolveDatabase(server, query.db);
-  const key = `${BLOAT_KEY}${target.server}\u0000${target.database ?? ""}`;
   // Served while the next estimate is computed in the background (about a second at 10k tables).
-  const all = await coalesceStale(key, BLOAT_TTL_MS, 10 * 60_000, () => backgroundRead(target, bloatEstimates), {
-    waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
-  }).catch((err) => {
-    // The wait ran out, not the query: answered as "still computing" (503), never as a bug (500).
-    throw err instanceof StillComputingError ? toDbError(err) : err;
-  });
+  const all = await cached(cacheKey(target, "bloat"), () => backgroundRead(target, bloatEstimates));
   const list = (query.kind === "table" ? all.tables : all.indexes).filter((r) => r.bloatBytes >= (query.minBytes ?? 0));
   // One definition of a relation's size across the console: the size snapshot's (issue 10, DBA 3).
   const sizes = await currentSizes(target);
@@ -163,7 +155,8 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
     total: list.length,
     pgstattupleAvailable: all.pgstattupleAvailable,
     computedAt: all.computedAt,
-    readAt: Date.now(),
+    // the time the estimate was read from PostgreSQL, not the time of this answer
+    readAt: all.computedAt,
   };
 }
 
@@ -174,13 +167,13 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
  */
 export async function exactBloat(db: Queryable, oid: number): Promise<ExactBloat> {
   const found = (await db.query(EXACT_TARGET, [oid])).rows[0];
-  if (!found) throw new ApiError(404, "relation_not_found", "No relation with that OID in this database.");
+  if (!found) throw new DomainError("not_found", "relation_not_found", "No relation with that OID in this database.");
   const target = toExactTarget(found);
   let statement: string;
   try {
     statement = exactBloatStatement(target);
   } catch (err) {
-    if (err instanceof ExactBloatRefusal) throw new ApiError(409, "refused", err.message);
+    if (err instanceof ExactBloatRefusal) throw new DomainError("conflict", "refused", err.message);
     throw err;
   }
   return shapeExactBloat(target, (await db.query(statement)).rows[0]);

@@ -1,5 +1,12 @@
 import "server-only";
-import { StillComputingError } from "./errors";
+import { env } from "@/lib/config/env";
+import { areaOf, LIFETIMES, printable, type Area, type CacheKey, type CachePrefix } from "./cache-keys";
+import { StillComputingError, toDbError } from "./errors";
+
+// The ONE read cache. Areas call cached(cacheKey(scope, area, ...), load): the key factory
+// (cache-keys.ts) sets the lifetime per area; this file shares the work. After an action,
+// invalidateReads(scopePrefix(...)) drops the poll reads it changed; after a job,
+// invalidateSnapshots(prefix, areas) drops the snapshots too.
 
 // Single-flight + short TTL: N viewers polling the same panel cause one query per interval.
 // While a computation is in flight every caller of its key shares it, whatever the TTL (a TTL of 0
@@ -21,7 +28,7 @@ function start<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-export function coalesce<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+export function coalesce<T>(key: CacheKey, ttlMs: number, load: () => Promise<T>): Promise<T> {
   const now = Date.now();
   const hit = entries.get(key);
   if (hit && (!hit.settled || now - hit.at < ttlMs)) return hit.promise as Promise<T>;
@@ -45,8 +52,8 @@ function pruneOlderThan(cutoff: number) {
   for (const [k, e] of entries) if (e.settled && e.at < cutoff) entries.delete(k);
 }
 
-/** After an action, the next read must see the new state. */
-export function invalidate(prefix: string) {
+/** After an action, the next poll read under `prefix` must see the new state. */
+export function invalidateReads(prefix: CachePrefix) {
   for (const k of entries.keys()) if (k.startsWith(prefix)) entries.delete(k);
 }
 
@@ -56,8 +63,10 @@ interface StaleEntry {
 }
 
 const stale = new Map<string, StaleEntry>();
-/** bumped by invalidateStale: a computation started before must not store its (older) result */
+/** bumped by invalidateSnapshots: a computation started before must not store its (older) result */
 const generation = new Map<string, number>();
+/** the one refresh in flight per snapshot key and generation */
+const refreshes = new Map<string, Promise<unknown>>();
 
 export interface StaleOptions {
   /**
@@ -85,31 +94,53 @@ function bounded<T>(p: Promise<T>, waitMs: number | undefined): Promise<T> {
  * no viewer waits for the once-a-minute recomputation except the very first. A failed background
  * refresh is dropped (the next caller starts another); it never rejects unhandled.
  */
-export function coalesceStale<T>(key: string, ttlMs: number, maxStaleMs: number, load: () => Promise<T>, opts: StaleOptions = {}): Promise<T> {
+export function coalesceStale<T>(key: CacheKey, ttlMs: number, maxStaleMs: number, load: () => Promise<T>, opts: StaleOptions = {}): Promise<T> {
   const now = Date.now();
   const hit = stale.get(key);
   if (hit && now - hit.at < ttlMs) return Promise.resolve(hit.value as T);
   const gen = generation.get(key) ?? 0;
-  const refresh = coalesce(`stale\u0000${key}\u0000${gen}`, 0, async () => {
-    const value = await load();
-    if ((generation.get(key) ?? 0) === gen) stale.set(key, { at: Date.now(), value });
-    return value;
-  });
+  const flightKey = `${key}\u0000#${gen}`;
+  let refresh = refreshes.get(flightKey) as Promise<T> | undefined;
+  if (!refresh) {
+    const started = start(load).then((value) => {
+      if ((generation.get(key) ?? 0) === gen) stale.set(key, { at: Date.now(), value });
+      return value;
+    });
+    refresh = started;
+    refreshes.set(flightKey, started);
+    const done = () => void (refreshes.get(flightKey) === started && refreshes.delete(flightKey));
+    started.then(done, done);
+  }
   if (hit && now - hit.at < maxStaleMs) {
     // The next caller retries; the operator's log says why this one failed.
-    refresh.catch((err: Error) => console.error(`pgwarden: background refresh of ${key.replaceAll("\u0000", "/")} failed:`, err?.message ?? err));
+    refresh.catch((err: Error) => console.error(`pgwarden: background refresh of ${printable(key)} failed:`, err?.message ?? err));
     return Promise.resolve(hit.value as T);
   }
   return bounded(refresh, opts.waitMs);
 }
 
-/** After maintenance, the next read must not show the old snapshot. */
-export function invalidateStale(prefix: string) {
-  for (const k of stale.keys()) if (k.startsWith(prefix)) stale.delete(k);
-  for (const k of entries.keys()) {
-    if (!k.startsWith(`stale\u0000${prefix}`)) continue;
-    const key = k.slice("stale\u0000".length, k.lastIndexOf("\u0000"));
+/**
+ * After maintenance, the next read of these areas' snapshots under `prefix` must not show the old
+ * snapshot (nor store one whose computation started before).
+ */
+export function invalidateSnapshots(prefix: CachePrefix, areas?: readonly Area[]) {
+  const hit = (k: string) => k.startsWith(prefix) && (!areas || areas.includes(areaOf(k as CacheKey)));
+  for (const k of stale.keys()) if (hit(k)) stale.delete(k);
+  for (const k of refreshes.keys()) {
+    const key = k.slice(0, k.lastIndexOf("\u0000"));
+    if (!hit(key)) continue;
     generation.set(key, (generation.get(key) ?? 0) + 1);
-    entries.delete(k);
+    refreshes.delete(k);
   }
+}
+
+/** THE read-cache call: the lifetime comes from the key's area (cache-keys.ts). */
+export function cached<T>(key: CacheKey, load: () => Promise<T>): Promise<T> {
+  const life = LIFETIMES[areaOf(key)];
+  if (life.kind === "poll") return coalesce(key, life.ttlMs ?? env().PGWARDEN_READ_TTL_MS, load);
+  const waitMs = life.boundedWait ? env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000 : undefined;
+  // A cold snapshot still computing after the bounded wait is a 503 "still computing", never a 500.
+  return coalesceStale(key, life.ttlMs, life.maxStaleMs, load, { waitMs }).catch((err) => {
+    throw err instanceof StillComputingError ? toDbError(err) : err;
+  });
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
-import { coalesceStale } from "./coalesce";
-import { backgroundRead, coalescedRead } from "./run";
+import { DomainError } from "@/lib/errors";
+import { cacheKey } from "./cache-keys";
+import { cached } from "./coalesce";
+import { backgroundRead, coalescedRead, timed } from "./run";
 import type { Target } from "./pools";
 import type { Queryable } from "./types";
 
@@ -41,17 +42,24 @@ export async function databaseSizesOf(db: Queryable): Promise<DatabaseInfo[]> {
   return rows.map((r) => ({ name: r.name, sizeBytes: r.size_bytes }));
 }
 
-export function serverDatabases(server: string): Promise<DatabaseName[]> {
-  return coalescedRead({ server }, "databases", connectableDatabases);
+/** The connectable databases (names only) with the time they were read (the database picker). */
+export function databasesRead(server: string): Promise<{ value: DatabaseName[]; readAt: number }> {
+  return coalescedRead({ server }, "databases", timed(connectableDatabases));
 }
 
-// Same lifetime as the size snapshot (lib/pg/size-snapshot.ts): sizes change slowly.
-const SIZES_TTL_MS = 60_000;
-const SIZES_MAX_STALE_MS = 10 * 60_000;
+export async function serverDatabases(server: string): Promise<DatabaseName[]> {
+  return (await databasesRead(server)).value;
+}
 
-/** Size of every connectable database, for the Space page: at most once a minute per server. */
+/** The route's answer: the database picker's list. */
+export async function databasesPage(server: string): Promise<{ databases: DatabaseName[]; readAt: number }> {
+  const { value: databases, readAt } = await databasesRead(server);
+  return { databases, readAt };
+}
+
+/** Size of every connectable database, for the Space page: the size snapshot's lifetime (cache-keys.ts). */
 export function databaseSizes(server: string): Promise<DatabaseInfo[]> {
-  return coalesceStale(`database-sizes\u0000${server}`, SIZES_TTL_MS, SIZES_MAX_STALE_MS, () => backgroundRead({ server }, databaseSizesOf));
+  return cached(cacheKey({ server }, "database-sizes"), () => backgroundRead({ server }, databaseSizesOf));
 }
 
 /**
@@ -62,7 +70,7 @@ export async function resolveDatabase(server: string, name: string | undefined):
   if (name === undefined) return { server };
   const known = await serverDatabases(server);
   if (!known.some((d) => d.name === name)) {
-    throw new ApiError(404, "unknown_database", "No connectable database with that name on this server.");
+    throw new DomainError("not_found", "unknown_database", "No connectable database with that name on this server.");
   }
   return { server, database: name };
 }

@@ -3,6 +3,8 @@
 // PostgreSQL's own text is echoed only where it names no data (permission errors); data errors
 // (class 22: "invalid input syntax for type integer: "<value>"") and unexpected ones are answered
 // with a generic message and the SQLSTATE.
+import { escapeIdentifier } from "pg";
+import { DomainError, type ErrorKind } from "@/lib/errors";
 
 export type ErrorCode =
   | "unreachable"
@@ -17,16 +19,18 @@ export type ErrorCode =
   | "invalid_value"
   | "query_failed";
 
-export class DbError extends Error {
+/** A failure at the monitored server, in words a DBA understands; lib/api/respond.ts maps the kind to HTTP. */
+export class DbError extends DomainError {
+  declare readonly code: ErrorCode;
   constructor(
-    readonly code: ErrorCode,
+    code: ErrorCode,
     message: string,
-    readonly status: number,
+    kind: ErrorKind,
     readonly sqlstate?: string,
     /** the exact statement(s) an administrator runs to fix it */
     readonly fix?: string,
   ) {
-    super(message);
+    super(kind, code, message);
     this.name = "DbError";
   }
 }
@@ -80,7 +84,6 @@ export interface ErrorContext {
   superuser?: boolean;
 }
 
-const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /**
  * 53300, with the fix that applies. PostgreSQL's message says which slots were refused: all of them
@@ -88,7 +91,8 @@ const quoteIdent = (s: string) => `"${s.replaceAll('"', '""')}"`;
  * attribute"), or the reserve of pg_use_reserved_connections (16+).
  */
 export function tooManyConnections(pgMessage: string, ctx: ErrorContext = {}): DbError {
-  const role = quoteIdent(ctx.role ?? "<console role>");
+  // SQL to paste, so quoted as SQL (always), not as the pages show names (lib/names.ts).
+  const role = escapeIdentifier(ctx.role ?? "<console role>");
   const grant = `GRANT pg_use_reserved_connections TO ${role};`;
   const reserve = "ALTER SYSTEM SET reserved_connections = 3;  -- takes effect after a restart of PostgreSQL";
   const before16 = /non-replication superuser/i.test(pgMessage) || (ctx.versionNum !== undefined && ctx.versionNum < 160000);
@@ -114,7 +118,7 @@ export function tooManyConnections(pgMessage: string, ctx: ErrorContext = {}): D
   return new DbError(
     "too_many_connections",
     `The server has no free connection slots: max_connections is reached, so the console cannot connect. ${advice} ${fix.replaceAll("\n", " ")}`,
-    503,
+    "unavailable",
     "53300",
     fix,
   );
@@ -126,40 +130,54 @@ export function toDbError(err: unknown, ctx: ErrorContext = {}): DbError {
     return new DbError(
       "console_busy",
       "The console is busy: every connection it may open to this server is in use (PGWARDEN_POOL_MAX). The server itself answers; try again in a moment.",
-      503,
+      "unavailable",
     );
   }
   if (err instanceof StillComputingError) {
     return new DbError(
       "still_computing",
       `Still computing this database's snapshot after ${Math.round(err.waitedMs / 1000)} s (a large catalog); it continues in the background and the next refresh shows it.`,
-      503,
+      "unavailable",
     );
   }
   const e = err as PgLikeError;
   const sqlstate = typeof e?.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
   if (isConnectionError(err)) {
-    return new DbError("unreachable", "The database server is unreachable.", 503, sqlstate);
+    return new DbError("unreachable", "The database server is unreachable.", "unavailable", sqlstate);
   }
   switch (sqlstate) {
     case "53300":
       return tooManyConnections(e.message ?? "", ctx);
     case "42501":
-      return new DbError("not_permitted", `Not permitted: ${e.message}`, 403, sqlstate);
+      return new DbError("not_permitted", `Not permitted: ${e.message}`, "forbidden", sqlstate);
     case "57014":
-      return new DbError("statement_timeout", "The query took too long and was cancelled (statement_timeout).", 504, sqlstate);
+      return new DbError("statement_timeout", "The query took too long and was cancelled (statement_timeout).", "timeout", sqlstate);
     case "55P03":
-      return new DbError("lock_timeout", "Blocked by a lock held by another session; gave up (lock_timeout).", 409, sqlstate);
+      return new DbError("lock_timeout", "Blocked by a lock held by another session; gave up (lock_timeout).", "conflict", sqlstate);
     case "25006":
-      return new DbError("read_only", "The server is read-only (a standby).", 409, sqlstate);
+      return new DbError("read_only", "The server is read-only (a standby).", "conflict", sqlstate);
     case "3D000":
-      return new DbError("database_not_found", "That database does not exist on this server.", 404, sqlstate);
+      return new DbError("database_not_found", "That database does not exist on this server.", "not_found", sqlstate);
     case "28P01":
     case "28000":
-      return new DbError("unreachable", "The console could not log in to the database server.", 503, sqlstate);
+      return new DbError("unreachable", "The console could not log in to the database server.", "unavailable", sqlstate);
   }
   if (sqlstate?.startsWith("22")) {
-    return new DbError("invalid_value", `PostgreSQL refused a value of this request (SQLSTATE ${sqlstate}).`, 400, sqlstate);
+    return new DbError("invalid_value", `PostgreSQL refused a value of this request (SQLSTATE ${sqlstate}).`, "invalid", sqlstate);
   }
-  return new DbError("query_failed", sqlstate ? `The query failed (SQLSTATE ${sqlstate}).` : "The query failed.", 500, sqlstate);
+  return new DbError("query_failed", sqlstate ? `The query failed (SQLSTATE ${sqlstate}).` : "The query failed.", "failed", sqlstate);
+}
+
+/**
+ * A bug in the console (TypeError, ReferenceError, …), not something the server said: it must
+ * reach respond.ts as it is, to be logged with a request id and answered 500 — never relabelled as
+ * "the query failed".
+ */
+export function isProgrammingError(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError || err instanceof EvalError;
+}
+
+/** What a failed call into the server is rethrown as: a DbError, or the bug itself unchanged. */
+export function dbFailure(err: unknown, ctx: ErrorContext = {}): unknown {
+  return isProgrammingError(err) ? err : toDbError(err, ctx);
 }

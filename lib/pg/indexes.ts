@@ -1,10 +1,9 @@
 import "server-only";
 import { escapeIdentifier } from "pg";
 import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow, type IndexSort, type IndexesQuery, type IndexesResponse } from "@/lib/schemas/storage";
-import { coalesce } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { lockInfo } from "./relation-locks";
-import { read } from "./run";
+import { lockInfo } from "./locks";
+import { coalescedRead } from "./run";
 import { currentSizes, indexDefinitions, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { duplicateIndexes, type IndexShape } from "./storage/duplicates";
 import { findingsPage, statsWindowWarning } from "./storage/findings-page";
@@ -216,30 +215,23 @@ export async function indexFindings(db: Queryable, sizes?: SizeSnapshot, opts: F
   return pagedFindings(db, await allIndexFindings(db, sizes), opts, sizes);
 }
 
-const FINDINGS_TTL_MS = 10_000;
-
 /** The indexes page of one database of a server, for the route. */
 export async function indexesPage(server: string, query: IndexesQuery): Promise<IndexesResponse> {
   const { db: dbName, findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
   const sizes = await currentSizes(target);
-  const base = `${target.server}\u0000${target.database ?? ""}`;
   const findingsOpts = { findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes };
   const [page, findings] = await Promise.all([
-    coalesce(`indexes\u0000${base}\u0000${sizes.takenAt}\u0000${sizes.applied.size}\u0000${JSON.stringify(opts)}`, 1_500, () =>
-      read(target, async (db) => {
-        const page = await indexes(db, opts, sizes);
-        // An index created since the last look: measured (and deparsed) now.
-        if (!page.rows.some((r) => !sizes.indexes.has(r.oid)) || (await sizeNewcomers(db, sizes)) === 0) return page;
-        return indexes(db, opts, sizes);
-      }),
-    ),
-    // Judging every index is shared for FINDINGS_TTL_MS; each viewer's page of it is cut per request.
-    coalesce(`indexes\u0000${base}\u0000findings\u0000${sizes.takenAt}`, FINDINGS_TTL_MS, () => read(target, (db) => allIndexFindings(db, sizes))).then((all) =>
-      coalesce(`indexes\u0000${base}\u0000findings-page\u0000${sizes.takenAt}\u0000${JSON.stringify(findingsOpts)}`, 1_500, () =>
-        read(target, (db) => pagedFindings(db, all, findingsOpts, sizes)),
-      ),
+    coalescedRead(target, ["indexes", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
+      let page = await indexes(db, opts, sizes);
+      // An index created since the last look: measured (and deparsed) now.
+      if (page.rows.some((r) => !sizes.indexes.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await indexes(db, opts, sizes);
+      return { ...page, readAt: Date.now() };
+    }),
+    // Judging every index is shared for the "index-findings" lifetime; each viewer's page of it is cut per request.
+    coalescedRead(target, ["index-findings", sizes.takenAt], (db) => allIndexFindings(db, sizes)).then((all) =>
+      coalescedRead(target, ["indexes", "findings-page", sizes.takenAt, JSON.stringify(findingsOpts)], (db) => pagedFindings(db, all, findingsOpts, sizes)),
     ),
   ]);
-  return { ...page, findings, sizesAt: sizes.takenAt, readAt: Date.now() };
+  return { ...page, findings, sizesAt: sizes.takenAt };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { MaintenanceProgress } from "@/lib/schemas/maintenance";
+import { backendStartUs, guardedSignal } from "./backend";
 import type { Queryable } from "./types";
 
 // A job's backend is known by what it runs, not by a remembered pid alone: its pid, its
@@ -100,14 +101,10 @@ export async function jobBackendState(db: Queryable, b: JobBackend): Promise<Bac
  * false with a WARNING for a pid that is gone meanwhile: that is "gone", never success.
  */
 export async function cancelMaintenance(db: Queryable, b: JobBackend): Promise<"cancelled" | BackendState> {
-  const { rows } = await db.query(
-    /* sql */ `SELECT CASE WHEN a.state = 'active' AND left(a.query, length($3)) = $3 THEN pg_cancel_backend(a.pid) END AS sent
-                FROM pg_stat_activity a WHERE a.pid = $1 AND a.backend_start = $2::timestamptz`,
-    [b.pid, b.backendStart, b.tag],
-  );
-  if (!rows[0]) return "gone";
-  if (rows[0].sent === null) return "alive";
-  return rows[0].sent === true ? "cancelled" : "gone";
+  const us = backendStartUs(b.backendStart);
+  if (us === undefined) throw new TypeError(`job backend_start in an unexpected form: ${b.backendStart}`);
+  const r = await guardedSignal(db, "cancel", { pid: b.pid, backendStartUs: us }, b.tag);
+  return r === "sent" ? "cancelled" : r === "not_running" ? "alive" : "gone";
 }
 
 /**

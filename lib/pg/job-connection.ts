@@ -2,8 +2,9 @@ import "server-only";
 import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
-import { coalesce } from "./coalesce";
-import { toDbError } from "./errors";
+import { cacheKey } from "./cache-keys";
+import { cached } from "./coalesce";
+import { dbFailure } from "./errors";
 import { poolerFacts } from "./pooler";
 import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";
 import type { Queryable } from "./types";
@@ -75,7 +76,7 @@ export async function withJobEndpoint<T>(target: Target, fn: (db: Queryable) => 
   try {
     client = await poolFor(url).connect();
   } catch (err) {
-    throw toDbError(err);
+    throw dbFailure(err);
   }
   let broken = false;
   try {
@@ -87,7 +88,7 @@ export async function withJobEndpoint<T>(target: Target, fn: (db: Queryable) => 
     return out;
   } catch (err) {
     await client.query("ROLLBACK").catch(() => (broken = true));
-    throw toDbError(err);
+    throw dbFailure(err);
   } finally {
     client.release(broken);
   }
@@ -95,7 +96,7 @@ export async function withJobEndpoint<T>(target: Target, fn: (db: Queryable) => 
 
 /** Like withJobEndpoint, shared by every viewer asking within the read TTL (progress polls). */
 export function coalescedJobRead<T>(target: Target, name: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  return coalesce(`job\u0000${target.server}\u0000${target.database ?? ""}\u0000${name}`, env().PGWARDEN_READ_TTL_MS, () => withJobEndpoint(target, fn));
+  return cached(cacheKey(target, "job-read", name), () => withJobEndpoint(target, fn));
 }
 
 export async function closeJobPools(): Promise<void> {

@@ -1,12 +1,17 @@
 import "server-only";
+import { qualifiedName } from "@/lib/names";
+import type { RelationUser } from "@/lib/schemas/jobs";
 import type { LockBlocker, SessionLock, SessionLocksResponse } from "@/lib/schemas/locks";
+import type { RelationLockInfo } from "@/lib/schemas/storage";
 import { resolveDatabase } from "./databases";
-import type { Target } from "./pools";
+import { CONSOLE_APPLICATION_NAME, type Target } from "./pools";
 import { queryTextFor, redactQueries } from "./query-text";
-import { coalescedRead } from "./run";
+import { coalescedRead, timed } from "./run";
 import type { Queryable } from "./types";
 
-// Lock questions live here: which locks a session holds and waits for (and who blocks it).
+// Lock questions live here, and only here: which locks a session holds and waits for (and who
+// blocks it); who holds or queues ACCESS EXCLUSIVE on relations (what a size estimate would wait
+// for); and which sessions lock one relation (what a VACUUM FULL would wait for, then block).
 
 const MAX_LOCKS = 500;
 
@@ -101,15 +106,108 @@ export async function locksOfBackend(db: Queryable, pid: number, backendStartUs:
  * A database the console may not connect to is read from the default one (OIDs without names).
  */
 export async function sessionLocks(server: string, pid: number, backendStartUs: number, role: string): Promise<SessionLocksResponse> {
-  const read = (target: Target) => coalescedRead(target, `locks:${pid}:${backendStartUs}`, (db) => locksOfBackend(db, pid, backendStartUs));
-  let result = await read({ server });
+  const read = (target: Target) => coalescedRead(target, ["backend-locks", pid, backendStartUs], timed((db) => locksOfBackend(db, pid, backendStartUs)));
+  let { value: result, readAt } = await read({ server });
   if (result?.database && !result.inItsDatabase) {
+    // not connectable by the console: the default database's answer (OIDs without names) stands
     const target = await resolveDatabase(server, result.database).catch(() => undefined);
-    if (target?.database) result = await read(target);
+    if (target?.database) ({ value: result, readAt } = await read(target));
   }
-  const readAt = Date.now();
   if (!result) return { readAt, serverNow: readAt, pid, found: false, held: [], awaited: [], blockedBy: [], truncated: false };
   // The blockers' statements leave the server like every query text: secrets redacted, then the role's mode.
   const blockedBy = await queryTextFor(await redactQueries(result.blockedBy), role);
   return { readAt, serverNow: result.serverNow, pid, found: true, held: result.held, awaited: result.awaited, blockedBy, truncated: result.truncated };
+}
+
+// ---- who keeps a read of relation X waiting (size estimates) ----
+
+// Who keeps a plain read of a relation waiting. Sizing a relation (pg_relation_size) and
+// deparsing an index (pg_get_indexdef, which opens its table) take ACCESS SHARE, and the only mode
+// that conflicts with it is ACCESS EXCLUSIVE (LOCK TABLE, most ALTER TABLE, VACUUM FULL, DROP,
+// REINDEX without CONCURRENTLY, TRUNCATE). A QUEUED one counts as much as a granted one: a new
+// ACCESS SHARE request waits behind it in the lock queue.
+
+const EXCLUSIVE_LOCKS = /* sql */ `
+  SELECT DISTINCT ON (l.relation) l.relation::int8 AS oid, l.pid, l.granted, left(a.query, $1) AS query
+    FROM pg_locks l
+    LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+   WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     AND l.pid IS DISTINCT FROM pg_backend_pid()
+   ORDER BY l.relation, l.granted DESC, l.pid`;
+
+export const LOCK_QUERY_TEXT_LIMIT = 200;
+
+export interface RelationLock {
+  /** null for a prepared transaction (it has no backend) */
+  pid: number | null;
+  /** false: the ACCESS EXCLUSIVE is still queued (it waits for others; readers now queue behind it) */
+  granted: boolean;
+  /** the locking session's current (or last) statement, shortened; null when hidden from the role */
+  query: string | null;
+}
+
+/** Relations of the current database that a read would wait for, by OID. */
+export async function exclusiveLocks(db: Queryable): Promise<Map<number, RelationLock>> {
+  // The locking statement is shown to every role next to the estimate: secrets redacted first.
+  const rows = await redactQueries((await db.query(EXCLUSIVE_LOCKS, [LOCK_QUERY_TEXT_LIMIT])).rows as { oid: string; pid: number | null; granted: boolean; query: string | null }[]);
+  return new Map(rows.map((r) => [Number(r.oid), { pid: r.pid, granted: r.granted, query: r.query }]));
+}
+
+/** "locked by pid N (ALTER TABLE …)", as the pages show it next to an estimated size. */
+export function describeLock(l: RelationLock): string {
+  const who = l.pid === null ? "a prepared transaction" : `pid ${l.pid}`;
+  const what = l.query ? ` (${l.query.length >= LOCK_QUERY_TEXT_LIMIT ? `${l.query}…` : l.query})` : "";
+  return `estimate — ${l.granted ? "locked" : "lock queued"} by ${who}${what}`;
+}
+
+/** The lock as responses carry it (lib/schemas/storage.ts RelationLockInfo). */
+export function lockInfo(l: RelationLock | null | undefined): RelationLockInfo | null {
+  return l ? { pid: l.pid, granted: l.granted, query: l.query, note: describeLock(l) } : null;
+}
+
+// ---- who uses relation X now (before a VACUUM FULL) ----
+// Locks on the table, its indexes and its TOAST table (a VACUUM FULL rewrites all of them), in
+// this database, with the session holding or awaiting each. An idle-in-transaction session that
+// read the table once still holds ACCESS SHARE until it ends: exactly the one to know about.
+const RELATION_USERS = /* sql */ `
+  WITH rel AS (
+    SELECT $1::oid AS oid
+    UNION SELECT indexrelid FROM pg_index WHERE indrelid = $1
+    UNION SELECT reltoastrelid FROM pg_class WHERE oid = $1 AND reltoastrelid <> 0
+  )
+  SELECT a.pid, a.usename AS user, a.application_name AS application, a.client_addr::text AS client,
+         a.state, (extract(epoch FROM clock_timestamp() - a.xact_start) * 1000)::float8 AS xact_age_ms,
+         left(a.query, 2000) AS query,
+         array_agg(DISTINCT l.mode ORDER BY l.mode) AS modes, bool_and(l.granted) AS granted,
+         (a.application_name = $2) AS console
+    FROM pg_locks l
+    JOIN pg_stat_activity a ON a.pid = l.pid
+   WHERE l.locktype = 'relation' AND l.relation IN (SELECT oid FROM rel)
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     AND l.pid <> pg_backend_pid()
+   GROUP BY a.pid, a.usename, a.application_name, a.client_addr, a.state, a.xact_start, a.query
+   ORDER BY a.xact_start NULLS LAST, a.pid`;
+
+/** The relation's name (null when gone) and the sessions locking it or waiting to. */
+export async function relationUsers(db: Queryable, relid: number): Promise<{ relation: string | null; users: RelationUser[] }> {
+  const name = await db.query(
+    /* sql */ `SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1`,
+    [relid],
+  );
+  const { rows } = await db.query(RELATION_USERS, [relid, CONSOLE_APPLICATION_NAME]);
+  const users = rows.map((r) => ({
+    pid: r.pid,
+    user: r.user,
+    application: r.application,
+    client: r.client,
+    state: r.state,
+    xactAgeMs: r.xact_age_ms,
+    query: r.query,
+    modes: r.modes,
+    granted: r.granted,
+    console: r.console === true,
+  }));
+  const rel = name.rows[0] as { schema: string; name: string } | undefined;
+  return { relation: rel ? qualifiedName(rel.schema, rel.name) : null, users: await redactQueries(users) };
 }

@@ -2,8 +2,9 @@ import "server-only";
 import type pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
-import { coalesce } from "./coalesce";
-import { ConsoleBusyError, isConnectionError, toDbError, type ErrorContext } from "./errors";
+import { cacheKey, type Area } from "./cache-keys";
+import { cached } from "./coalesce";
+import { ConsoleBusyError, dbFailure, DbError, isConnectionError, type ErrorContext } from "./errors";
 import { markReachable, markUnreachable } from "./health";
 import { acquire, lastConnectionFacts, type Lease, type Target } from "./pools";
 import type { Queryable } from "./types";
@@ -52,8 +53,8 @@ function errorContext(server: string): ErrorContext {
 }
 
 function mapped(err: unknown, server: string) {
-  const e = toDbError(err, errorContext(server));
-  if (e.code === "query_failed") {
+  const e = dbFailure(err, errorContext(server));
+  if (e instanceof DbError && e.code === "query_failed") {
     // Not echoed to the browser; the operator's log keeps what PostgreSQL said.
     console.error(`pgwarden: query failed on server ${server} (SQLSTATE ${e.sqlstate ?? "none"}):`, (err as Error)?.message);
   }
@@ -102,10 +103,24 @@ export function backgroundRead<T>(target: Target, fn: (db: Queryable) => Promise
   return inTransaction(target, true, fn, { statementTimeoutMs: env().PGWARDEN_BACKGROUND_STATEMENT_TIMEOUT_MS });
 }
 
-/** Like read(), shared by every caller asking for the same key within the TTL. */
-export function coalescedRead<T>(target: Target, name: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
-  const key = `${target.server}\u0000${target.database ?? ""}\u0000${name}`;
-  return coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, fn));
+/**
+ * Like read(), shared by every caller asking for the same area (and parts: filters, snapshot ids)
+ * of the same target within the area's lifetime (lib/pg/cache-keys.ts).
+ */
+export function coalescedRead<T>(target: Target, what: Area | [Area, ...(string | number)[]], fn: (db: Queryable) => Promise<T>): Promise<T> {
+  const [area, ...parts] = typeof what === "string" ? [what] : what;
+  return cached(cacheKey(target, area, ...parts), () => read(target, fn));
+}
+
+/**
+ * A read function whose result carries the time it was read: a cached value's `readAt` is then the
+ * time of the read, not the time of the response that served it.
+ */
+export function timed<T>(fn: (db: Queryable) => Promise<T>): (db: Queryable) => Promise<{ value: T; readAt: number }> {
+  return async (db) => {
+    const value = await fn(db);
+    return { value, readAt: Date.now() };
+  };
 }
 
 /** A short read-write transaction for actions (signals). Never retried. */

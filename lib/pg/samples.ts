@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "@/lib/config/env";
-import { ConsoleBusyError, isConnectionError, toDbError } from "./errors";
+import { ConsoleBusyError, isConnectionError, dbFailure } from "./errors";
 import { markReachable, markUnreachable } from "./health";
 import { acquire, type Lease } from "./pools";
 
@@ -159,7 +159,7 @@ async function oneRoundTrip<T>(server: string, sql: string): Promise<T> {
     lease = await acquire({ server });
   } catch (err) {
     if (!(err instanceof ConsoleBusyError) && isConnectionError(err)) markUnreachable(server);
-    throw toDbError(err);
+    throw dbFailure(err);
   }
   let broken = false;
   try {
@@ -173,7 +173,7 @@ async function oneRoundTrip<T>(server: string, sql: string): Promise<T> {
     if (broken) markUnreachable(server);
     // An error inside the block skips the rest of the message, COMMIT included.
     else await lease.client.query("ROLLBACK").catch(() => (broken = true));
-    throw toDbError(err);
+    throw dbFailure(err);
   } finally {
     lease.release(broken);
   }

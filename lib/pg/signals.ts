@@ -1,4 +1,5 @@
 import "server-only";
+import { guardedSignal } from "./backend";
 import type { Queryable } from "./types";
 import type { SignalKind } from "@/lib/schemas/signals";
 import { QUERY_TEXT_LIMIT } from "./activity";
@@ -18,16 +19,6 @@ const TARGET_STATE = /* sql */ `
     FROM (SELECT $1::int4 AS pid) x
     LEFT JOIN pg_stat_activity a ON a.pid = x.pid
     LEFT JOIN pg_roles r ON r.oid = a.usesysid`;
-
-// The function name is chosen from a fixed pair, never from input.
-const SIGNAL: Record<SignalKind, string> = {
-  cancel: /* sql */ `
-    SELECT pg_cancel_backend(a.pid) AS sent FROM pg_stat_activity a
-     WHERE a.pid = $1::int4 AND floor(extract(epoch FROM a.backend_start) * 1000000)::int8 = $2::int8`,
-  terminate: /* sql */ `
-    SELECT pg_terminate_backend(a.pid) AS sent FROM pg_stat_activity a
-     WHERE a.pid = $1::int4 AND floor(extract(epoch FROM a.backend_start) * 1000000)::int8 = $2::int8`,
-};
 
 export interface TargetState {
   present: boolean;
@@ -52,6 +43,6 @@ export async function targetState(db: Queryable, pid: number): Promise<TargetSta
 
 /** Sends the signal if the session is still the same one. null: no matching row (nothing sent). */
 export async function sendSignal(db: Queryable, kind: SignalKind, pid: number, backendStartUs: number): Promise<boolean | null> {
-  const { rows } = await db.query(SIGNAL[kind], [pid, backendStartUs]);
-  return rows.length === 0 ? null : rows[0].sent === true;
+  const r = await guardedSignal(db, kind, { pid, backendStartUs });
+  return r === "sent" ? true : r === "no_match" ? null : false;
 }

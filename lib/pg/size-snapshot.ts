@@ -1,10 +1,9 @@
 import "server-only";
-import { env } from "@/lib/config/env";
-import { coalesce, coalesceStale } from "./coalesce";
-import { exclusiveLocks, type RelationLock } from "./relation-locks";
+import { cacheKey, LIFETIMES } from "./cache-keys";
+import { cached } from "./coalesce";
+import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
-import { StillComputingError, toDbError } from "./errors";
-import { backgroundRead, read } from "./run";
+import { backgroundRead, coalescedRead, read } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
 import type { Queryable } from "./types";
 
@@ -168,10 +167,10 @@ export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<
   return only.length;
 }
 
-export const SIZE_SNAPSHOT_TTL_MS = 60_000;
+export const SIZE_SNAPSHOT_TTL_MS = LIFETIMES["size-snapshot"].ttlMs;
 
 /** Served while a newer snapshot is computed in the background (sizes change slowly). */
-export const SIZE_SNAPSHOT_MAX_STALE_MS = 10 * 60_000;
+export const SIZE_SNAPSHOT_MAX_STALE_MS = LIFETIMES["size-snapshot"].maxStaleMs;
 
 // Snapshots are keyed by the cluster (pg_control_system's system identifier) and the database
 // name, not by the server entry: two entries for the same cluster (a direct URL and one through
@@ -180,16 +179,16 @@ export const SIZE_SNAPSHOT_MAX_STALE_MS = 10 * 60_000;
 // read once per target and kept for ten minutes (one tiny query).
 const CLUSTER_IDENTITY = /* sql */ `
   SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier, current_database() AS database`;
-const IDENTITY_TTL_MS = 10 * 60_000;
 const clusterOfServer = new Map<string, string>();
 
 /** "system identifier / database" of a target, the key its size snapshot is kept under. */
-export async function clusterKey(target: Target): Promise<string> {
-  const id = await coalesce(`cluster-identity\u0000${target.server}\u0000${target.database ?? ""}`, IDENTITY_TTL_MS, () =>
+export async function clusterScope(target: Target): Promise<{ server: string; database: string }> {
+  const id = await cached(cacheKey(target, "cluster-identity"), () =>
     read(target, async (db) => (await db.query(CLUSTER_IDENTITY)).rows[0] as { system_identifier: string; database: string }),
   );
   clusterOfServer.set(target.server, id.system_identifier);
-  return `${id.system_identifier}\u0000${id.database}`;
+  // A scope of its own ("cluster:<id>"), apart from every server entry's.
+  return { server: `cluster:${id.system_identifier}`, database: id.database };
 }
 
 const sameCluster = (a: string, b: string) => a === b || (clusterOfServer.has(a) && clusterOfServer.get(a) === clusterOfServer.get(b));
@@ -201,12 +200,7 @@ const sameCluster = (a: string, b: string) => a === b || (clusterOfServer.has(a)
  * any request): after that the answer is "still computing" while it finishes in the background.
  */
 export async function cachedSizeSnapshot(target: Target): Promise<SizeSnapshot> {
-  return coalesceStale(`size-snapshot\u0000${await clusterKey(target)}`, SIZE_SNAPSHOT_TTL_MS, SIZE_SNAPSHOT_MAX_STALE_MS, () => backgroundRead(target, sizeSnapshot), {
-    waitMs: env().PGWARDEN_STATEMENT_TIMEOUT_MS + 1_000,
-  }).catch((err) => {
-    // The wait ran out, not the query: answered as "still computing" (503), never as a bug (500).
-    throw err instanceof StillComputingError ? toDbError(err) : err;
-  });
+  return cached(cacheKey(await clusterScope(target), "size-snapshot"), () => backgroundRead(target, sizeSnapshot));
 }
 
 // Relations a finished job changed, per server and database: applied to every cached snapshot
@@ -240,7 +234,6 @@ function applyForgets(snap: SizeSnapshot, server: string) {
 export async function currentSizes(target: Target): Promise<SizeSnapshot> {
   const snap = await cachedSizeSnapshot(target);
   applyForgets(snap, target.server);
-  const key = `size-newcomers\u0000${await clusterKey(target)}\u0000${snap.takenAt}\u0000${snap.applied.size}`;
-  await coalesce(key, env().PGWARDEN_READ_TTL_MS, () => read(target, (db) => sizeNewcomers(db, snap)));
+  await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
   return snap;
 }

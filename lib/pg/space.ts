@@ -1,9 +1,10 @@
 import "server-only";
 import { escapeIdentifier } from "pg";
 import type { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
-import { coalesceStale } from "./coalesce";
+import { cacheKey } from "./cache-keys";
+import { cached } from "./coalesce";
 import { databaseSizes, resolveDatabase, type DatabaseInfo } from "./databases";
-import { lockInfo } from "./relation-locks";
+import { lockInfo } from "./locks";
 import { read } from "./run";
 import { currentSizes, type SizeSnapshot, type TableSizes } from "./size-snapshot";
 import type { Queryable } from "./types";
@@ -72,7 +73,8 @@ export async function spacePage(server: string, query: SpaceQuery): Promise<Spac
     databaseSizes(server),
     currentSizes(target),
     // Per server, like database sizes; WAL files come and go every checkpoint, a minute is fine.
-    coalesceStale(`wal-size\u0000${server}`, 60_000, 10 * 60_000, () => read({ server }, walSize)),
+    cached(cacheKey({ server }, "wal-size"), () => read({ server }, walSize)),
   ]);
-  return { ...spaceOverview(databases, sizes, query.top, wal), readAt: Date.now() };
+  // Every figure here comes from a snapshot: the page is as old as its sizes.
+  return { ...spaceOverview(databases, sizes, query.top, wal), readAt: sizes.takenAt };
 }

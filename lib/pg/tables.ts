@@ -1,9 +1,9 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
-import { BLOAT_KEY } from "./bloat";
-import { invalidate, invalidateStale } from "./coalesce";
+import { scopePrefix } from "./cache-keys";
+import { invalidateReads, invalidateSnapshots } from "./coalesce";
 import { resolveDatabase } from "./databases";
-import { lockInfo } from "./relation-locks";
+import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
 import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { pagedFromSnapshot, snapshotPage } from "./storage/table-page";
@@ -170,8 +170,7 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
   const sizes = await currentSizes(target);
-  const key = `tables:${sizes.takenAt}:${sizes.applied.size}:${JSON.stringify(opts)}`;
-  return coalescedRead(target, key, async (db) => {
+  return coalescedRead(target, ["tables", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
     let page = await tables(db, opts, sizes);
     // A table created since the last look (within the newcomers pass's TTL): measured now.
     if (page.rows.some((r) => !sizes.tables.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await tables(db, opts, sizes);
@@ -186,13 +185,13 @@ export async function tablesPage(server: string, query: TablesQuery): Promise<Ta
 
 /**
  * After a job on `relids` of (server, database): the next tables/indexes read shows the new last
- * vacuum/analyze, and only those relations are measured again (VACUUM FULL and REINDEX change
- * their sizes); the other relations' sizes stay as measured. Reads of every database of the server
- * are dropped: the default one is keyed without a name.
+ * vacuum/analyze, the bloat estimate of that database is computed again, and only those relations
+ * are measured again (VACUUM FULL and REINDEX change their sizes); the other relations' sizes stay
+ * as measured. Poll reads of every database of the server are dropped, and the default
+ * database's snapshots too: it is keyed without a name and may be this one.
  */
 export function forgetStorageReads(server: string, database: string, relids: number[]) {
-  invalidate(`${server}\u0000`);
-  invalidate(`indexes\u0000${server}\u0000`);
-  invalidateStale(`${BLOAT_KEY}${server}\u0000`);
+  invalidateReads(scopePrefix({ server }));
+  for (const db of [database, ""]) invalidateSnapshots(scopePrefix({ server, database: db }), ["bloat"]);
   forgetSizes(server, database, relids);
 }

@@ -3,7 +3,14 @@ import { MAX_COUNT, intParam, optionalIntParam, text } from "./common";
 
 // Audit log listing: filters (shared by the page's URL state and the route) and rows.
 
-export const AuditOutcomeName = z.enum(["ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"]);
+/**
+ * THE outcome vocabulary of the audit log, from the action to the row and the page (the store's
+ * CHECK constraint holds the same list). "denied": the console refused (role, rule); "failed":
+ * PostgreSQL or the action refused or failed; "unknown": a lost reply; "skipped": nothing done.
+ */
+export const AUDIT_OUTCOMES = ["ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"] as const;
+export const AuditOutcomeName = z.enum(AUDIT_OUTCOMES);
+export type AuditOutcome = z.infer<typeof AuditOutcomeName>;
 
 const optionalText = z.preprocess((v) => (typeof v === "string" ? v.trim() : v), text(200, 1).optional());
 

@@ -72,6 +72,8 @@ export const ApiErrorBody = z.object({
     unreachableSince: z.number().optional(),
     /** the exact statement(s) an administrator runs to fix it (also in the message) */
     fix: z.string().optional(),
+    /** a 500's id: the same id is in the server log line with the details */
+    requestId: z.string().optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

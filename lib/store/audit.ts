@@ -1,13 +1,15 @@
 import "server-only";
 import type { Role, ServerRole } from "@/lib/auth/permissions";
+import { AUDIT_OUTCOMES, type AuditOutcome } from "@/lib/schemas/audit";
 import { store } from "./db";
 
 // Append-only audit log: an intent row before acting, an outcome row after (pointing back),
 // and one-shot event rows (sign-in, denied). UPDATE/DELETE are refused by a trigger and by
 // the store role's grants (see migrations).
 
-export const AUDIT_OUTCOMES = ["ok", "already_gone", "changed", "denied", "failed", "unknown", "skipped"] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+// The one outcome vocabulary lives in lib/schemas/audit.ts (shared with the page); action-specific
+// words (cancelled, terminated, not_permitted…) are mapped to it by toAuditOutcome before writing.
+export { AUDIT_OUTCOMES, type AuditOutcome };
 
 export interface AuditTarget {
   pid?: number;
@@ -131,22 +133,75 @@ export function toAuditOutcome(word: string): AuditOutcome {
  * An auditor bound to one request (who, where, from which address), shaped for lib/actions:
  * `intent({action, target, params})` before, `outcome(id, {outcome, sqlstate?, message?})` after.
  */
-export function auditorFor(ctx: {
-  user: { id: number; name: string };
-  role: Role;
-  server: string;
-  database?: string | null;
-  client?: string | null;
-}) {
+export function auditorFor(ctx: { user: { id: number; name: string }; role: Role; server: string; client?: string | null }) {
+  return actionAuditor(requestAudit({ ...ctx, client: ctx.client ?? null, action: "signal" }));
+}
+
+/** The request's audit shaped for lib/actions (signals): outcome words mapped to the one vocabulary. */
+export function actionAuditor(audit: RequestAudit) {
   return {
-    intent: (e: { action: string; target?: AuditTarget; params?: Record<string, unknown> }) =>
-      auditIntent({ ...ctx, action: e.action, target: e.target, params: e.params }),
+    intent: (e: { action: string; target?: AuditTarget; params?: Record<string, unknown> }) => audit.intent(e),
     outcome: async (id: unknown, o: { outcome: string; sqlstate?: string; message?: string }, facts?: { query?: string | null }) => {
       const mapped = toAuditOutcome(o.outcome);
       // PostgreSQL refusing (42501) is a failure with a SQLSTATE, not the console's own "denied".
       const sqlstate = o.sqlstate ?? (o.outcome === "not_permitted" ? "42501" : undefined);
       // The query is redacted by the caller (lib/pg/query-text.ts) before it gets here.
-      await auditOutcome(Number(id), mapped, sqlstate, o.message, facts?.query ? { query: facts.query } : {});
+      await audit.outcome(Number(id), mapped, sqlstate, o.message, facts?.query ? { query: facts.query } : {});
+    },
+  };
+}
+
+/** Who asks, as the handler knows it. */
+export interface Requester {
+  user: { id: number; name: string };
+  role: Role;
+  client: string | null;
+}
+
+/**
+ * The audit of one action request, made by the handler (lib/api/handler.ts) for every route that
+ * declares `audit`: the lib function writes its intent/outcome rows through it (server, user, role
+ * and address are bound), and the handler writes one row itself when the function wrote none —
+ * so an action route cannot forget its audit.
+ */
+export interface RequestAudit {
+  readonly who: Requester;
+  /** the action declared by the route (the intent's default action) */
+  readonly action: string;
+  intent(e: { action?: string; database?: string | null; target?: AuditTarget; params?: Record<string, unknown> }): Promise<number>;
+  outcome(id: number, outcome: AuditOutcome, sqlstate?: string, detail?: string, params?: Record<string, unknown>): Promise<number>;
+  event(e: { action?: string; database?: string | null; target?: AuditTarget; params?: Record<string, unknown> }, outcome: AuditOutcome, detail?: string): Promise<number>;
+  /** whether any row was written for this request */
+  readonly written: boolean;
+}
+
+export function requestAudit(ctx: Requester & { server: string | null; action: string }): RequestAudit {
+  const { server, action, ...who } = ctx;
+  let written = false;
+  const entry = (e: { action?: string; database?: string | null; target?: AuditTarget; params?: Record<string, unknown> }): AuditEntry => ({
+    ...who,
+    server,
+    database: e.database,
+    action: e.action ?? action,
+    target: e.target,
+    params: e.params,
+  });
+  return {
+    who,
+    action,
+    get written() {
+      return written;
+    },
+    intent: async (e) => {
+      const id = await auditIntent(entry(e));
+      written = true;
+      return id;
+    },
+    outcome: (id, outcome, sqlstate, detail, params) => auditOutcome(id, outcome, sqlstate, detail, params),
+    event: async (e, outcome, detail) => {
+      const id = await auditEvent(entry(e), outcome, detail);
+      written = true;
+      return id;
     },
   };
 }

@@ -1,17 +1,17 @@
 import "server-only";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { isConnectionError } from "@/lib/pg/errors";
 
 // The store being out of reach (not open yet, every connection busy for PGWARDEN_STORE_WAIT_MS,
-// a restart) is the console's own problem: a 503 that says so, with Retry-After. It is an
-// ApiError on purpose: lib/pg's connection-error test never sees it, so a busy store can never
+// a restart) is the console's own problem: a 503 that says so, with Retry-After. It is a
+// DomainError on purpose: lib/pg's connection-error test never sees it, so a busy store can never
 // mark a monitored server "unreachable".
 
 const logged = new Set<string>();
 
-export class StoreUnavailable extends ApiError {
+export class StoreUnavailable extends DomainError {
   constructor() {
-    super(503, "store_unavailable", "The console's own database is busy or unavailable; try again in a moment.", 2);
+    super("unavailable", "store_unavailable", "The console's own database is busy or unavailable; try again in a moment.", 2);
     this.name = "StoreUnavailable";
   }
 

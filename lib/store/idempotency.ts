@@ -1,5 +1,6 @@
 import "server-only";
 import { store } from "./db";
+import { logFailure } from "@/lib/log";
 
 // Rows of action_requests (migration 1767571200000): one per (user, request id), claimed before the
 // action runs and finished with its response. Shared by replicas and kept across restarts; 24 h.
@@ -47,7 +48,7 @@ export async function claimAction(key: ActionKey, requestSha256: Buffer): Promis
   const db = await store();
   if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
     lastPrune = Date.now();
-    await db.query(PRUNE).catch(() => {}); // housekeeping only
+    await db.query(PRUNE).catch(logFailure("pruning idempotency keys")); // housekeeping only
   }
   await db.query(EXPIRE_ONE, [key.userId, key.requestId]);
   const claimed = await db.query(CLAIM, [key.userId, key.requestId, key.server, key.action, key.target, requestSha256]);

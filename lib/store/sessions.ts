@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { isRole, isServerRole, type Role, type ServerRole } from "@/lib/auth/permissions";
 import { store } from "./db";
+import { logFailure } from "@/lib/log";
 
 // Server-side sessions: the browser holds a random token, the store only its SHA-256.
 // Lifetime: 12 h absolute, 2 h idle. Revocation (logout, disable, password) deletes rows,
@@ -42,7 +43,7 @@ export async function createSession(userId: number, clientAddr: string | null): 
   const db = await store();
   await db.query(INSERT_SESSION, [tokenDigest(token), userId, ABSOLUTE_HOURS, clientAddr]);
   // Expired rows are swept now and then by sign-ins, so no background job is needed.
-  if (Math.random() < 0.05) await db.query(DELETE_EXPIRED, [IDLE_MINUTES]).catch(() => {});
+  if (Math.random() < 0.05) await db.query(DELETE_EXPIRED, [IDLE_MINUTES]).catch(logFailure("deleting expired sessions"));
   return token;
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { env } from "@/lib/config/env";
 import { store } from "./db";
+import { logFailure } from "@/lib/log";
 
 // Sign-in throttling shared by every replica (rows in the store) and every password path (login,
 // password change). Two kinds of rows:
@@ -77,7 +78,7 @@ export async function recordFailure(userName: string, address: string): Promise<
   await db.query(ADDRESS_FAILURE, [addrKey(address), window, Math.max(1, e.PGWARDEN_LOGIN_MAX_FAILURES_PER_ADDRESS)]);
   if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
     lastPrune = Date.now();
-    await pruneThrottle().catch(() => {}); // housekeeping; a failure here must not change the answer
+    await pruneThrottle().catch(logFailure("pruning the sign-in throttle")); // housekeeping; a failure here must not change the answer
   }
 }
 

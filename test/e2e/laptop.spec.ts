@@ -1,4 +1,4 @@
-import { RUNAWAY_QUERY } from "../../lib/pg/demo/workload";
+import { RUNAWAY_QUERY } from "../../lib/demo/workload";
 import { appSession, endSession, expect, settle, test } from "./fixtures";
 
 // Activity on a laptop (1366×768 and 1440×900): the query is readable without scrolling sideways,

@@ -1,4 +1,4 @@
-import { REPORT_QUERY } from "../../lib/pg/demo/workload";
+import { REPORT_QUERY } from "../../lib/demo/workload";
 import { appSession, expect, test } from "./fixtures";
 
 // Queries (issue 13): the demo's report, run to completion by the application role, appears on

@@ -5,6 +5,7 @@
 // `worker` it only runs the worker, as a restarted console does. It runs until it is killed.
 import { queueJobs } from "@/lib/jobs/queue";
 import { ensureJobWorker } from "@/lib/jobs/worker";
+import { requestAudit } from "@/lib/store/audit";
 
 async function main() {
   const [mode, server, db, relid, userId, userName] = process.argv.slice(2);
@@ -13,7 +14,7 @@ async function main() {
       server!,
       db,
       { command: "vacuum", relids: [Number(relid)], lockTimeoutMs: 3_000, options: {} },
-      { user: { id: Number(userId), name: userName! }, role: "operator", client: null },
+      requestAudit({ user: { id: Number(userId), name: userName! }, role: "operator", client: null, server: server!, action: "vacuum" }),
     );
     process.stdout.write(`${JSON.stringify({ job: jobs[0]!.id, pid: process.pid })}\n`);
   } else {

@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
 import { stopJobWorker } from "@/lib/jobs/worker";
-import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import { closeJobPools } from "@/lib/pg/job-connection";
 import { forgetPoolerVerdicts } from "@/lib/pg/pooler";
 import { closeAllPools } from "@/lib/pg/pools";
@@ -83,8 +84,8 @@ export async function useTestConsole(opts: {
   await closeAllPools();
   await closeJobPools();
   forgetPoolerVerdicts();
-  invalidate(""); // coalesced reads are keyed by server id, which the next registry reuses
-  invalidateStale("");
+  invalidateReads(ALL_KEYS); // coalesced reads are keyed by server id, which the next registry reuses
+  invalidateSnapshots(ALL_KEYS);
   return { storeUrl, ownerUrl, superUrl };
 }
 

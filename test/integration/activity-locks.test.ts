@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverActivity } from "@/lib/activity/server-activity";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { sessionLocks } from "@/lib/pg/locks";
 import { closeAllPools } from "@/lib/pg/pools";
 import type { Session } from "@/lib/schemas/activity";
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 async function fresh(server: string, q = {}) {
-  invalidate(`${server}\u0000`);
+  invalidateReads(scopePrefix({ server: server }));
   return serverActivity(server, q, "admin");
 }
 

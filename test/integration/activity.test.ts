@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverActivity } from "@/lib/activity/server-activity";
 import { signalSessions } from "@/lib/actions/signal";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { closeAllPools } from "@/lib/pg/pools";
 import type { Session } from "@/lib/schemas/activity";
 import { useServers } from "../helpers/app-env";
@@ -41,7 +42,7 @@ afterAll(async () => {
 });
 
 async function fresh(server: string, q = {}) {
-  invalidate(`${server}\u0000`);
+  invalidateReads(scopePrefix({ server: server }));
   return serverActivity(server, q, "admin");
 }
 

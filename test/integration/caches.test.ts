@@ -2,7 +2,8 @@
 // pg_stat_statements), background refreshes with their own statement_timeout, and a failed
 // background refresh that never becomes an unhandled rejection while the old value is served.
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
-import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import { indexesPage } from "@/lib/pg/indexes";
 import { closeAllPools } from "@/lib/pg/pools";
 import { backgroundRead, read } from "@/lib/pg/run";
@@ -19,8 +20,8 @@ const SNAPSHOT_CALLS = `SELECT coalesce(sum(s.calls), 0)::int AS n FROM pg_stat_
                         JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.query LIKE '%only_rel AS%'`;
 
 function cold() {
-  invalidate("");
-  invalidateStale("");
+  invalidateReads(ALL_KEYS);
+  invalidateSnapshots(ALL_KEYS);
 }
 
 describe.each(pgServers())("caches on PG $major", (s) => {
@@ -87,13 +88,13 @@ describe.each(pgServers())("caches on PG $major", (s) => {
       vi.useFakeTimers({ toFake: ["Date"] });
       vi.setSystemTime(Date.now() + SIZE_SNAPSHOT_TTL_MS + 1_000);
       const before = await calls();
-      invalidate(""); // only the per-poll reads; the snapshot is stale, not gone
+      invalidateReads(ALL_KEYS); // only the per-poll reads; the snapshot is stale, not gone
       const stale = await tablesPage(server, q); // the refresh starts in the background and fails
       expect(stale.sizesAt).toBe(first.sizesAt);
-      await vi.waitFor(() => expect(logged.mock.calls.flat().join(" ")).toMatch(/background refresh of size-snapshot\/\d+\/caches_\d+ failed: .*statement_timeout/), { timeout: 5_000 });
+      await vi.waitFor(() => expect(logged.mock.calls.flat().join(" ")).toMatch(/background refresh of cluster:\d+\/caches_\d+\/size-snapshot failed: .*statement_timeout/), { timeout: 5_000 });
       expect(await calls()).toBe(before); // it did not complete
       await new Promise((r) => setTimeout(r, 200)); // let any unhandled rejection surface
-      invalidate("");
+      invalidateReads(ALL_KEYS);
       expect((await tablesPage(server, q)).sizesAt).toBe(first.sizesAt);
       expect(unhandled).toEqual([]);
     } finally {

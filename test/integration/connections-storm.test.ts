@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startCluster, type Cluster, type Major } from "@/lib/embedded/cluster";
-import { invalidate } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { serverUnreachableSince } from "@/lib/pg/health";
 import { openConnections } from "@/lib/pg/pools";
 import { read } from "@/lib/pg/run";
@@ -96,7 +97,7 @@ describe.each([18, 14] as Major[])("connection storm on PG %i", (major) => {
     const cookie = await consoleAs("storm_console");
     await fillSlots();
     expect(storm.length).toBe(16); // 20 − 2 superuser − 2 reserved
-    invalidate("");
+    invalidateReads(ALL_KEYS);
     const res = await callRoute(await ROUTES.activity(), "GET", "/api/servers/storm/activity", { cookie, params: { server: "storm" } });
     expect(res.status).toBe(200);
     const activity = (await res.json()) as ActivityResponse;
@@ -127,7 +128,7 @@ describe.each([18, 14] as Major[])("connection storm on PG %i", (major) => {
     const observed: number[] = [];
     const results = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        invalidate("");
+        invalidateReads(ALL_KEYS);
         const r = await callRoute(await ROUTES.activity(), "GET", "/api/servers/storm/activity", { cookie, params: { server: "storm" } });
         observed.push(((await r.json()) as ActivityResponse).sessions.filter((x) => x.application === "pgwarden").length);
         return r.status;
@@ -156,7 +157,7 @@ describe.each([18, 14] as Major[])("connection storm on PG %i", (major) => {
   test("without a reserve for its role the page says plainly that the server is out of slots, with the exact fix", async () => {
     const cookie = await consoleAs("storm_plain");
     await fillSlots();
-    invalidate("");
+    invalidateReads(ALL_KEYS);
     const res = await callRoute(await ROUTES.activity(), "GET", "/api/servers/storm/activity", { cookie, params: { server: "storm" } });
     expect(res.status).toBe(503);
     const { error } = await res.json();

@@ -2,7 +2,8 @@
 // test creates and is silent once it is fixed.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { invalidate } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { runChecks } from "@/lib/pg/health/report";
 import type { Seeing, Tx } from "@/lib/pg/health/types";
 import { closeAllPools } from "@/lib/pg/pools";
@@ -150,7 +151,7 @@ describe.each(servers)("health checks on PostgreSQL $major", (s) => {
     await c.query(`CREATE TABLE hc_route (id int PRIMARY KEY)`);
     await c.query(`CREATE SEQUENCE hc_route_seq AS integer OWNED BY hc_route.id`);
     await c.query(`SELECT setval('hc_route_seq', 2100000000)`);
-    invalidate("health\u0000");
+    invalidateReads(ALL_KEYS);
     const r = await healthReport(id(s.major), DB);
     expect(r.checks.filter((x) => x.status === "failed")).toEqual([]);
     expect(r.checks.map((x) => x.check)).toEqual(expect.arrayContaining(["sequences", "xmin_horizon", "replication", "archiving"]));

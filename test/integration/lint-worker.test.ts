@@ -4,7 +4,7 @@
 // at a time per user.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { resetEnvCache } from "@/lib/config/env";
 import { lintInWorker, stopLintWorkers } from "@/lib/lint/worker/pool";
 import { connect, pgServers, runInBackground, waitForSession } from "../helpers/pg";
@@ -95,8 +95,8 @@ describe.each(pgServers())("PostgreSQL $major", (s) => {
     expect(Math.max(...healthMs), timings).toBeLessThan(2_000);
 
     const { ms, value: err } = await linting;
-    expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 422, code: "lint_too_complex" });
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ kind: "too_complex", code: "lint_too_complex" });
     expect((err as Error).message).toContain("too complex to lint in 8 s");
     expect(ms).toBeLessThan(12_000); // the limit, not 17 minutes
     await victim.end();

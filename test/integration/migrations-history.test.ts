@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { seedMigrationHistory } from "@/lib/pg/demo/migration-history";
+import { seedMigrationHistory } from "@/lib/demo/migration-history";
 import { migrationHistory } from "@/lib/pg/migrations";
 import { MigrationHistory, type MigrationTool } from "@/lib/schemas/migrations";
 import { connect, freshDatabase, pgServers, withDatabase } from "../helpers/pg";

@@ -3,7 +3,8 @@
 // PAUSE/RESUME/RECONNECT (admin, typed confirmation, audited) and every refusal.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import { closeBouncerPools } from "@/lib/pg/pgbouncer/admin";
 import type { BouncerActionResponse, BouncerConfigResponse, BouncerConnectionsResponse, PgbouncerResponse } from "@/lib/schemas/pgbouncer";
 import type { ReplicationResponse } from "@/lib/schemas/replication";
@@ -43,7 +44,7 @@ describe.each(pgServers())("PgBouncer in front of PG $major", (s) => {
   const cookies: Record<string, string> = {};
 
   async function get<T>(name: RouteName, server = bnc, search = ""): Promise<T> {
-    invalidate(`${server}\u0000`);
+    invalidateReads(scopePrefix({ server: server }));
     const res = await callRoute(await ROUTES[name](), "GET", `/api/servers/${server}/pgbouncer${name ? `/${name}` : ""}`, { cookie: cookies.viewer, params: { server }, search });
     expect(res.status, `GET ${name} on ${server}`).toBe(200);
     return res.json();

@@ -3,7 +3,8 @@
 // and a base backup in progress with its bytes.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Cluster, Major } from "@/lib/embedded/cluster";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import type { ArchivingResponse, ReplicationResponse } from "@/lib/schemas/replication";
 import { pgServers, waitFor } from "../helpers/pg";
 import { makeArchiverFail, setArchiveCommand, startFailingArchiverCluster, startSlowBaseBackup } from "../helpers/ops-fixtures/archiver";
@@ -19,7 +20,7 @@ describe.each(pgServers())("WAL archiving and base backups on PG $major", (s) =>
   let cookie: string;
 
   async function get<T>(route: () => Promise<Record<string, unknown>>, path: string, fresh = true): Promise<T> {
-    if (fresh) invalidate(`${srv}\u0000`);
+    if (fresh) invalidateReads(scopePrefix({ server: srv }));
     const res = await callRoute(await route(), "GET", `/api/servers/${srv}/${path}`, { cookie, params: { server: srv } });
     expect(res.status).toBe(200);
     return res.json();

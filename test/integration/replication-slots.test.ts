@@ -4,7 +4,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startCluster, type Cluster, type Major } from "@/lib/embedded/cluster";
-import { invalidate } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads } from "@/lib/pg/coalesce";
 import type { DropSlotResponse, ReplicationResponse } from "@/lib/schemas/replication";
 import { connect, pgServers, waitFor } from "../helpers/pg";
 import { abandonedSlot, SEGMENT, walDirBytes } from "../helpers/ops-fixtures/slots";
@@ -22,7 +23,7 @@ describe.each(pgServers())("replication slots on PG $major", (s) => {
   const cookies: Record<string, string> = {};
 
   async function replication(server = srv): Promise<ReplicationResponse> {
-    invalidate(`${server}\u0000`); // each call reads now: the test changes state between calls
+    invalidateReads(scopePrefix({ server: server })); // each call reads now: the test changes state between calls
     const res = await callRoute(await replicationRoute(), "GET", `/api/servers/${server}/replication`, { cookie: cookies.viewer, params: { server } });
     expect(res.status).toBe(200);
     return res.json();

@@ -4,7 +4,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Major } from "@/lib/embedded/cluster";
-import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { scopePrefix } from "@/lib/pg/cache-keys";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import type { ReplicationResponse } from "@/lib/schemas/replication";
 import { connect, pgServers, waitFor } from "../helpers/pg";
 import { pauseReplay, resumeReplay, startStandbyPair, writeOnPrimary, type ReplicatedPair } from "../helpers/ops-fixtures/standby";
@@ -146,8 +147,8 @@ describe.each(pgServers())("replication with a streaming standby on PG $major", 
   test("a promoted standby shows on the old primary as a second primary (critical)", async () => {
     await withClient(pair.standby.url(), (c) => c.query(`SELECT pg_promote(true, 30)`));
     await waitFor(async () => !(await withClient(pair.standby.url(), (c) => c.query(`SELECT pg_is_in_recovery() AS r`))).rows[0].r, "promotion");
-    invalidateStale(`${stby}\u0000`); // identities are cached for a minute
-    invalidate(`${prim}\u0000`);
+    invalidateSnapshots(scopePrefix({ server: stby })); // identities are cached for a minute
+    invalidateReads(scopePrefix({ server: prim }));
     const p = await replication(prim);
     const f = p.findings.find((x) => x.check === "two_primaries");
     expect(f).toMatchObject({ severity: "critical" });

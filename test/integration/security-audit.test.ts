@@ -20,6 +20,21 @@ describe.each(pgServers())("PG $major", (s) => {
   });
   afterAll(teardownTestConsole);
 
+  test("an action refused before acting is audited by the handler: a VACUUM of a relation that does not exist", async () => {
+    await addUser("op-refused", "operator");
+    const cookie = await signIn("op-refused");
+    const vacuum = await import("@/app/api/servers/[server]/jobs/vacuum/route");
+    const res = await callRoute(vacuum, "POST", "/api/servers/one/jobs/vacuum", {
+      cookie,
+      params: { server: "one" },
+      body: { command: "vacuum", relids: [2_000_000_000], options: {} },
+    });
+    expect(res.status).toBe(404);
+    const rows = await auditRows({ server: "one", user: "op-refused", limit: 5 });
+    expect(rows[0]).toMatchObject({ kind: "event", action: "vacuum", outcome: "failed", user: "op-refused" });
+    expect(rows[0]?.detail).toContain("relation_not_found");
+  });
+
   test("migrations apply on a fresh database and a second run changes nothing", async () => {
     // useTestConsole's store is migrated on first use; force it, then run again.
     await auditRows({ limit: 1 });

@@ -2,7 +2,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";
-import { capabilities, serverFacts } from "@/lib/pg/privileges";
+import { capabilities, serverFacts } from "@/lib/pg/server-facts";
 
 async function factsAs(url: string) {
   const c = await connect(url);

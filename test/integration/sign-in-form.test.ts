@@ -1,5 +1,6 @@
 // The sign-in form posts (method="post") so that, without JavaScript, a password never lands in
 // a URL: the login route takes that form post, with the same exact-Origin rule as every change.
+import { resetEnvCache } from "@/lib/config/env";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { pgServers } from "../helpers/pg";
 import { addUser, callRoute, ORIGIN, PASSWORD, teardownTestConsole, useTestConsole } from "../helpers/store";
@@ -13,6 +14,7 @@ describe.each(pgServers())("PG $major", (s) => {
   });
   afterAll(async () => {
     delete process.env.PGWARDEN_DEMO;
+    resetEnvCache();
     await teardownTestConsole();
   });
 
@@ -51,18 +53,22 @@ describe.each(pgServers())("PG $major", (s) => {
   test("the demo accepts both loopback names of its port, and nothing else; a real console only its origin", async () => {
     const prev = process.env.PGWARDEN_PUBLIC_ORIGIN;
     process.env.PGWARDEN_PUBLIC_ORIGIN = "http://localhost:3000";
+    resetEnvCache();
     const route = await login();
     const at = (origin: string) => callRoute(route, "POST", "/api/auth/login", { origin, body: { name: "former", password: PASSWORD } });
     try {
       expect((await at("http://127.0.0.1:3000")).status).toBe(403);
       process.env.PGWARDEN_DEMO = "1";
+      resetEnvCache();
       expect((await at("http://127.0.0.1:3000")).status).toBe(200);
       expect((await at("http://localhost:3000")).status).toBe(200);
       expect((await at("http://127.0.0.1:3001")).status).toBe(403);
       expect((await at("http://192.168.1.20:3000")).status).toBe(403);
     } finally {
       delete process.env.PGWARDEN_DEMO;
+      resetEnvCache();
       process.env.PGWARDEN_PUBLIC_ORIGIN = prev;
+      resetEnvCache();
     }
   });
 });

@@ -5,7 +5,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopJobWorker } from "@/lib/jobs/worker";
-import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import { measureRelations } from "@/lib/pg/size-snapshot";
 import type { Job } from "@/lib/schemas/jobs";
 import type { IndexesResponse, SpaceResponse, TablesResponse } from "@/lib/schemas/storage";
@@ -25,8 +26,8 @@ const ROUTES = {
 const TABLES = 200;
 
 function coldCaches() {
-  invalidate("");
-  invalidateStale("");
+  invalidateReads(ALL_KEYS);
+  invalidateSnapshots(ALL_KEYS);
 }
 
 describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
@@ -121,7 +122,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
     }
     // Once the lock is gone the next read measures the table exactly (no minute-long wait).
     await waitFor(async () => {
-      invalidate("");
+      invalidateReads(ALL_KEYS);
       const r = (await get<TablesResponse>("tables", "q=t_042")).body.rows[0];
       return r?.sizeExact && r.lock === null ? r : null;
     }, "t_042 measured exactly after the lock is released");
@@ -228,7 +229,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
     await withClient(url, (w) => w.query(`CREATE TABLE brand_new AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000) g`));
     // The next poll (per-poll reads, the newcomers check among them, last PGWARDEN_READ_TTL_MS;
     // the snapshot stays): the new table is listed, and its size comes with it.
-    invalidate("");
+    invalidateReads(ALL_KEYS);
     const row = (await get<TablesResponse>("tables", "q=brand_new")).body.rows[0]!;
     const exact = Number((await c.query(`SELECT pg_total_relation_size('brand_new')::int8 AS b`)).rows[0].b);
     expect(exact).toBeGreaterThan(0);

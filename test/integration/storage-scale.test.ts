@@ -4,7 +4,8 @@
 // created after the snapshot shows with its size, two server entries for one cluster share one
 // snapshot, and the database list costs no pg_database_size().
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { invalidate, invalidateStale } from "@/lib/pg/coalesce";
+import { ALL_KEYS } from "@/lib/pg/cache-keys";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import { serverDatabases } from "@/lib/pg/databases";
 import { indexesPage } from "@/lib/pg/indexes";
 import { closeAllPools } from "@/lib/pg/pools";
@@ -22,8 +23,8 @@ const SNAPSHOT_CALLS = `SELECT coalesce(sum(s.calls), 0)::int AS n FROM pg_stat_
                         JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.query LIKE '%only_rel AS%'`;
 
 function cold() {
-  invalidate("");
-  invalidateStale("");
+  invalidateReads(ALL_KEYS);
+  invalidateSnapshots(ALL_KEYS);
 }
 
 describe.each(pgServers())("storage at scale on PG $major", (s) => {
@@ -92,7 +93,7 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     const before = await tablesPage(server, TablesQuery.parse({ db: dbName }));
     await withClient(url, (c) => c.query(`CREATE TABLE late_comer AS SELECT g AS id, repeat('x', 200) AS v FROM generate_series(1, 5000) g`));
     const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('late_comer')::int8 AS b`)).rows[0].b));
-    invalidate(""); // the next poll (the snapshot itself stays cached)
+    invalidateReads(ALL_KEYS); // the next poll (the snapshot itself stays cached)
     const after = await tablesPage(server, TablesQuery.parse({ db: dbName, q: "late_comer" }));
     expect(after.sizesAt).toBe(before.sizesAt);
     expect(after.rows.map((r) => [r.name, r.totalBytes])).toEqual([["late_comer", exact]]);

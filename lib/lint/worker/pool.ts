@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { ApiError } from "@/lib/api/errors";
+import { DomainError } from "@/lib/errors";
 import { env } from "@/lib/config/env";
 import type { LintResult } from "@/lib/schemas/lint";
 import type { LintOptions } from "../index";
@@ -101,7 +101,7 @@ function acquire(): Promise<Slot> {
     return Promise.resolve(free);
   }
   if (waiting.length >= MAX_WAITING) {
-    return Promise.reject(new ApiError(503, "lint_busy", "The linter is busy with other people's files; try again in a few seconds."));
+    return Promise.reject(new DomainError("unavailable", "lint_busy", "The linter is busy with other people's files; try again in a few seconds."));
   }
   return new Promise((resolve) => waiting.push(resolve));
 }
@@ -125,7 +125,7 @@ export async function lintInWorker(sql: string, options: LintOptions, run: LintR
   const limit = run.timeLimitMs ?? env().PGWARDEN_LINT_TIME_LIMIT_MS;
   if (run.owner !== undefined) {
     if (owners.has(run.owner)) {
-      throw new ApiError(429, "lint_in_progress", "You already have a lint running; wait for its result before starting another.");
+      throw new DomainError("rate_limited", "lint_in_progress", "You already have a lint running; wait for its result before starting another.");
     }
     owners.add(run.owner);
   }
@@ -148,24 +148,24 @@ async function lintOn(slot: Slot, sql: string, options: LintOptions, limitMs: nu
     await thread.ready;
   } catch (err) {
     console.error("pgwarden: the lint worker could not start:", (err as Error).message);
-    throw new ApiError(503, "lint_unavailable", "The linter could not start; the server log says why.");
+    throw new DomainError("unavailable", "lint_unavailable", "The linter could not start; the server log says why.");
   }
   try {
     return await thread.run(nextId++, sql, options, limitMs);
   } catch (err) {
     // A killed thread is replaced at once, so the next lint does not wait for a cold start.
     if (thread.dead) slot.thread = new LintThread();
-    throw toApiError(err, limitMs);
+    throw toDomainError(err, limitMs);
   }
 }
 
-function toApiError(err: unknown, limitMs: number): unknown {
+function toDomainError(err: unknown, limitMs: number): unknown {
   const seconds = Math.round(limitMs / 100) / 10;
   if (err instanceof TimeLimitExceeded) {
-    return new ApiError(422, "lint_too_complex", `This SQL is too complex to lint in ${seconds} s; the linter stopped it. Lint the file in smaller parts.`);
+    return new DomainError("too_complex", "lint_too_complex", `This SQL is too complex to lint in ${seconds} s; the linter stopped it. Lint the file in smaller parts.`);
   }
   if ((err as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY") {
-    return new ApiError(413, "lint_too_large", `Linting this SQL needs more than the linter's ${HEAP_MB} MB of memory; lint the file in smaller parts.`);
+    return new DomainError("too_large", "lint_too_large", `Linting this SQL needs more than the linter's ${HEAP_MB} MB of memory; lint the file in smaller parts.`);
   }
   // A bug in a rule: logged with its stack frames only (the message may quote the migration's SQL).
   const stack = (err as { workerStack?: string }).workerStack ?? (err as Error).stack ?? "";

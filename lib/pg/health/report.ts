@@ -1,10 +1,11 @@
 import "server-only";
 import type { Finding, Limit } from "@/lib/schemas/findings";
 import type { HealthCheckRun, HealthFinding, HealthResponse } from "@/lib/schemas/health";
-import { coalesce } from "../coalesce";
+import { cacheKey } from "../cache-keys";
+import { cached } from "../coalesce";
 import { resolveDatabase } from "../databases";
 import { DbError } from "../errors";
-import { cachedServerFacts } from "../privileges";
+import { cachedServerFacts } from "../server-facts";
 import { archivingStatus } from "../replication/archiving";
 import { replicationStatus } from "../replication";
 import { read } from "../run";
@@ -129,10 +130,9 @@ async function report(server: string, db: string | undefined): Promise<HealthRes
   return res;
 }
 
-// Checks read a lot of catalog: several viewers of the page within a few seconds share one run.
-const HEALTH_TTL_MS = 10_000;
-
+// Checks read a lot of catalog: several viewers of the page within a few seconds share one run
+// (the "health" lifetime, cache-keys.ts).
 export function healthReport(server: string, db: string | undefined): Promise<HealthResponse> {
-  return coalesce(`health\u0000${server}\u0000${db ?? ""}`, HEALTH_TTL_MS, () => report(server, db));
+  return cached(cacheKey({ server, database: db }, "health"), () => report(server, db));
 }
 

@@ -2,7 +2,8 @@ import "server-only";
 import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findPgbouncer } from "@/lib/config/servers";
-import { coalesce } from "../coalesce";
+import { cacheKey } from "../cache-keys";
+import { cached } from "../coalesce";
 import { DbError } from "../errors";
 import { markReachable, markUnreachable } from "../health";
 import { CONSOLE_APPLICATION_NAME } from "../pools";
@@ -69,9 +70,9 @@ function mapError(err: unknown): Error {
     if (/no such database/i.test(m)) return new BouncerError(`PgBouncer: ${m}`, "not_found");
     return new BouncerError(`PgBouncer: ${m}`, "refused");
   }
-  if (e?.code === "28P01" || e?.code === "28000") return new DbError("unreachable", "The console could not log in to PgBouncer's admin console (user/password, auth_file).", 503, e.code);
-  if (/timeout/i.test(e?.message ?? "")) return new DbError("statement_timeout", "PgBouncer did not answer in time.", 504);
-  return new DbError("unreachable", "PgBouncer's admin console is unreachable.", 503);
+  if (e?.code === "28P01" || e?.code === "28000") return new DbError("unreachable", "The console could not log in to PgBouncer's admin console (user/password, auth_file).", "unavailable", e.code);
+  if (/timeout/i.test(e?.message ?? "")) return new DbError("statement_timeout", "PgBouncer did not answer in time.", "timeout");
+  return new DbError("unreachable", "PgBouncer's admin console is unreachable.", "unavailable");
 }
 
 /** Runs admin commands on one connection, in order. `commands` are constants or built by quoteName(). */
@@ -102,7 +103,7 @@ export async function adminCommands(server: string, commands: string[]): Promise
 
 /** Shared by every viewer within the read TTL, like the PostgreSQL reads. */
 export function coalescedAdmin(server: string, name: string, commands: string[]): Promise<{ rows: Row[][]; readAt: number }> {
-  return coalesce(`${server}\u0000pgbouncer:${name}`, env().PGWARDEN_READ_TTL_MS, async () => ({
+  return cached(cacheKey({ server }, "pgbouncer-admin", name), async () => ({
     rows: await adminCommands(server, commands),
     readAt: Date.now(),
   }));

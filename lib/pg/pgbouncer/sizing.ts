@@ -2,10 +2,12 @@ import "server-only";
 import { findServer, servers, type ServerConfig } from "@/lib/config/servers";
 import type { ServerLink } from "@/lib/schemas/findings";
 import type { BouncerDatabase, Pool, SizingAdvice } from "@/lib/schemas/pgbouncer";
-import { coalesceStale } from "../coalesce";
+import { cacheKey } from "../cache-keys";
+import { cached } from "../coalesce";
 import { read } from "../run";
 import type { Queryable } from "../types";
 import { coresFromCpuinfo, sizingAdvice, type PostgresSide } from "./sizing-math";
+import { logFailure } from "@/lib/log";
 
 // Pool sizing needs the cores of the database host. PostgreSQL has no function for that: the
 // servers file may say ("cores": 8), otherwise /proc/cpuinfo is read through pg_read_file where
@@ -36,7 +38,7 @@ async function postgresSide(db: Queryable): Promise<Omit<PostgresSide, "configur
 
 /** Limits and cores change rarely: read once every five minutes per server. */
 function cachedPostgresSide(server: string) {
-  return coalesceStale(`${server}\u0000pgbouncer-sizing`, 5 * 60_000, 60 * 60_000, () => read({ server }, postgresSide).catch(() => null));
+  return cached(cacheKey({ server }, "pgbouncer-sizing"), () => read({ server }, postgresSide).catch((err) => (logFailure(`PostgreSQL side of PgBouncer sizing on ${server}`)(err), null)));
 }
 
 /** PostgreSQL entries that name this PgBouncer. */

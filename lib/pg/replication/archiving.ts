@@ -3,7 +3,7 @@ import pg from "pg";
 import { formatBytes, formatDuration } from "@/lib/format";
 import type { Finding, Limit } from "@/lib/schemas/findings";
 import type { Archiver, ArchivingResponse, BaseBackup, WalRate } from "@/lib/schemas/replication";
-import { cachedServerFacts } from "../privileges";
+import { cachedServerFacts } from "../server-facts";
 import { coalescedRead } from "../run";
 import type { Queryable } from "../types";
 import { CURRENT_LSN } from "./sql";

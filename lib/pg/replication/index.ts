@@ -2,7 +2,7 @@ import "server-only";
 import pg from "pg";
 import type { Limit } from "@/lib/schemas/findings";
 import type { Receiver, Recovery, ReplicationResponse, Slot, Standby } from "@/lib/schemas/replication";
-import { cachedServerFacts, type ServerFacts } from "../privileges";
+import { cachedServerFacts, type ServerFacts } from "../server-facts";
 import { coalescedRead } from "../run";
 import type { Queryable } from "../types";
 import { IDLE_PRIMARY_NOTE, replicationFindings } from "./findings";

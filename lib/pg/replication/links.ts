@@ -1,7 +1,8 @@
 import "server-only";
 import { findPgbouncer, findServer, servers } from "@/lib/config/servers";
 import type { ServerLink } from "@/lib/schemas/findings";
-import { coalesceStale } from "../coalesce";
+import { cacheKey } from "../cache-keys";
+import { cached } from "../coalesce";
 import { read } from "../run";
 import { SYSTEM_IDENTITY } from "./sql";
 
@@ -10,8 +11,6 @@ import { SYSTEM_IDENTITY } from "./sql";
 // minute and reused; an unreachable server is remembered as unknown for that minute too, so one
 // dead entry does not slow every replication page down.
 
-const IDENTITY_TTL_MS = 60_000;
-const IDENTITY_MAX_STALE_MS = 10 * 60_000;
 /** A cold lookup may not hold the page longer than this; the answer lands in the cache later. */
 const COLD_WAIT_MS = 1_500;
 
@@ -24,7 +23,7 @@ export interface Identity {
 }
 
 function identityOf(server: string): Promise<Identity | null> {
-  return coalesceStale(`${server}\u0000system-identity`, IDENTITY_TTL_MS, IDENTITY_MAX_STALE_MS, () =>
+  return cached(cacheKey({ server }, "system-identity"), () =>
     read({ server }, async (db) => {
       const r = (await db.query(SYSTEM_IDENTITY)).rows[0];
       return { systemIdentifier: r.system_identifier, inRecovery: r.in_recovery, receiverSlot: r.receiver_slot, postmasterStart: r.postmaster_start_ms } as Identity;

@@ -1,4 +1,4 @@
-import type { RelationLock } from "../relation-locks";
+import type { RelationLock } from "../locks";
 
 // The size snapshot of one database, kept per relation FILE SET (heap, TOAST, each index) so that
 // a few relations can be measured again and their tables' totals recomputed without measuring

@@ -1,3 +1,4 @@
+import { resetEnvCache } from "@/lib/config/env";
 import { afterEach, describe, expect, test } from "vitest";
 import { can, effectiveRole, permissionsOf, roleAllows } from "@/lib/auth/permissions";
 import { hashPassword, passwordProblem, verifyPassword } from "@/lib/auth/password";
@@ -48,6 +49,7 @@ describe("passwords", () => {
 describe("session cookie", () => {
   test("only values we signed are accepted", () => {
     process.env.PGWARDEN_SECRET = "k".repeat(16) + "Z".repeat(16) + "q";
+    resetEnvCache();
     const token = "A".repeat(43);
     const value = signToken(token);
     expect(verifiedToken(value)).toBe(token);
@@ -55,6 +57,7 @@ describe("session cookie", () => {
     expect(verifiedToken("../../etc/passwd")).toBeUndefined();
     expect(verifiedToken(value.slice(0, -1))).toBeUndefined();
     process.env.PGWARDEN_SECRET = "another-secret-of-sufficient-length!";
+    resetEnvCache();
     expect(verifiedToken(value)).toBeUndefined();
     expect(readCookie(`a=1; ${cookieName(false)}=${value}; b=2`, cookieName(false))).toBe(value);
   });
@@ -68,6 +71,7 @@ describe("CSRF check", () => {
   const req = (method: string, headers: Record<string, string>) => new Request("http://c.test/api/x", { method, headers });
   test("exact origin, same-origin fetch metadata, JSON, POST only", () => {
     process.env.PGWARDEN_PUBLIC_ORIGIN = "https://console.example";
+    resetEnvCache();
     const good = { origin: "https://console.example", "content-type": "application/json", "sec-fetch-site": "same-origin" };
     expect(() => checkStateChange(req("POST", good))).not.toThrow();
     expect(() => checkStateChange(req("POST", { ...good, "content-type": "application/json; charset=utf-8" }))).not.toThrow();
@@ -96,14 +100,21 @@ describe("secrets", () => {
     expect(secretProblem("please-change-me-before-going-live-ok")).toMatch(/sample|default/);
     expect(secretProblem("Vb3k9QwZ1rT5yH8uJ2mN6pL0sD4fG7hK")).toBeUndefined();
     (process.env as Record<string, string>).NODE_ENV = "production";
+    resetEnvCache();
     delete process.env.PGWARDEN_SECRET;
+    resetEnvCache();
     delete process.env.PGWARDEN_PUBLIC_ORIGIN;
+    resetEnvCache();
     expect(() => assertStartupConfig()).toThrow(/PGWARDEN_SECRET[\s\S]*PGWARDEN_PUBLIC_ORIGIN/);
     process.env.PGWARDEN_SECRET = "Vb3k9QwZ1rT5yH8uJ2mN6pL0sD4fG7hK";
+    resetEnvCache();
     process.env.PGWARDEN_PUBLIC_ORIGIN = "https://c.example";
+    resetEnvCache();
     expect(() => assertStartupConfig()).not.toThrow();
     process.env.PGWARDEN_SECRET = "changeme";
+    resetEnvCache();
     process.env.PGWARDEN_DEMO = "1";
+    resetEnvCache();
     expect(() => assertStartupConfig()).not.toThrow();
   });
 });

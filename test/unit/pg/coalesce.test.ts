@@ -1,11 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { coalesce, coalesceStale, invalidateStale } from "@/lib/pg/coalesce";
+import { ALL_KEYS, cacheKey, scopePrefix } from "@/lib/pg/cache-keys";
+import { cached, coalesce, coalesceStale, invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
 import { StillComputingError } from "@/lib/pg/errors";
+
+/** engine tests: the key's scope and area do not matter, the lifetimes are passed explicitly */
+const k = (name: string) => cacheKey({ server: "unit" }, "bloat", name);
 
 describe("coalesce", () => {
   it("shares one load between callers inside the TTL", async () => {
     const load = vi.fn(async () => 42);
-    const [a, b] = await Promise.all([coalesce("k1", 1_000, load), coalesce("k1", 1_000, load)]);
+    const [a, b] = await Promise.all([coalesce(k("k1"), 1_000, load), coalesce(k("k1"), 1_000, load)]);
     expect([a, b]).toEqual([42, 42]);
     expect(load).toHaveBeenCalledTimes(1);
   });
@@ -13,23 +17,23 @@ describe("coalesce", () => {
   it("shares an in-flight load even with a TTL of 0 (single flight), and reloads once it has settled", async () => {
     let release!: (v: number) => void;
     const load = vi.fn(() => new Promise<number>((r) => (release = r)));
-    const all = Promise.all([coalesce("k0", 0, load), coalesce("k0", 0, load), coalesce("k0", 0, load)]);
+    const all = Promise.all([coalesce(k("k0"), 0, load), coalesce(k("k0"), 0, load), coalesce(k("k0"), 0, load)]);
     release(5);
     expect(await all).toEqual([5, 5, 5]);
     expect(load).toHaveBeenCalledTimes(1);
-    await coalesce("k0", 0, async () => 6).then((v) => expect(v).toBe(6));
+    await coalesce(k("k0"), 0, async () => 6).then((v) => expect(v).toBe(6));
   });
 
   it("does not keep a failure for later callers", async () => {
-    await expect(coalesce("k2", 60_000, async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
-    expect(await coalesce("k2", 60_000, async () => 7)).toBe(7);
+    await expect(coalesce(k("k2"), 60_000, async () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    expect(await coalesce(k("k2"), 60_000, async () => 7)).toBe(7);
   });
 });
 
 describe("coalesceStale", () => {
   afterEach(() => {
     vi.useRealTimers();
-    invalidateStale("");
+    invalidateSnapshots(ALL_KEYS);
   });
 
   it("answers with the old value after the TTL while one refresh runs in the background", async () => {
@@ -37,19 +41,19 @@ describe("coalesceStale", () => {
     let n = 0;
     let release!: () => void;
     const load = vi.fn(() => (++n === 1 ? Promise.resolve(n) : new Promise<number>((r) => (release = () => r(n)))));
-    expect(await coalesceStale("s1", 1_000, 10_000, load)).toBe(1);
+    expect(await coalesceStale(k("s1"), 1_000, 10_000, load)).toBe(1);
     vi.setSystemTime(Date.now() + 2_000);
-    expect(await coalesceStale("s1", 1_000, 10_000, load)).toBe(1); // stale, refresh started
-    expect(await coalesceStale("s1", 1_000, 10_000, load)).toBe(1); // no second refresh
+    expect(await coalesceStale(k("s1"), 1_000, 10_000, load)).toBe(1); // stale, refresh started
+    expect(await coalesceStale(k("s1"), 1_000, 10_000, load)).toBe(1); // no second refresh
     expect(load).toHaveBeenCalledTimes(2);
     release();
-    await vi.waitFor(async () => expect(await coalesceStale("s1", 1_000, 10_000, load)).toBe(2));
+    await vi.waitFor(async () => expect(await coalesceStale(k("s1"), 1_000, 10_000, load)).toBe(2));
   });
 
   it("N concurrent cold callers cause ONE computation", async () => {
     let release!: (v: number) => void;
     const load = vi.fn(() => new Promise<number>((r) => (release = r)));
-    const callers = Array.from({ length: 10 }, () => coalesceStale("s-cold", 1_000, 5_000, load));
+    const callers = Array.from({ length: 10 }, () => coalesceStale(k("s-cold"), 1_000, 5_000, load));
     release(9);
     expect(await Promise.all(callers)).toEqual(Array(10).fill(9));
     expect(load).toHaveBeenCalledTimes(1);
@@ -66,13 +70,13 @@ describe("coalesceStale", () => {
         if (++n === 2) throw new Error("statement timeout in the background");
         return n;
       });
-      expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(1);
+      expect(await coalesceStale(k("s-fail"), 1_000, 10_000, load)).toBe(1);
       vi.setSystemTime(Date.now() + 2_000);
-      expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(1); // refresh 2 fails in the background
+      expect(await coalesceStale(k("s-fail"), 1_000, 10_000, load)).toBe(1); // refresh 2 fails in the background
       await vi.waitFor(() => expect(load).toHaveBeenCalledTimes(2));
       await new Promise((r) => setTimeout(r, 20)); // let Node report unhandled rejections, if any
-      expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(1); // still the old value; refresh 3 starts
-      await vi.waitFor(async () => expect(await coalesceStale("s-fail", 1_000, 10_000, load)).toBe(3));
+      expect(await coalesceStale(k("s-fail"), 1_000, 10_000, load)).toBe(1); // still the old value; refresh 3 starts
+      await vi.waitFor(async () => expect(await coalesceStale(k("s-fail"), 1_000, 10_000, load)).toBe(3));
       expect(unhandled).toEqual([]);
     } finally {
       process.off("unhandledRejection", onUnhandled);
@@ -82,28 +86,71 @@ describe("coalesceStale", () => {
   it("a cold caller waits at most waitMs, then gets 'still computing' while the computation goes on", async () => {
     let release!: (v: number) => void;
     const load = vi.fn(() => new Promise<number>((r) => (release = r)));
-    await expect(coalesceStale("s-slow", 1_000, 5_000, load, { waitMs: 30 })).rejects.toBeInstanceOf(StillComputingError);
+    await expect(coalesceStale(k("s-slow"), 1_000, 5_000, load, { waitMs: 30 })).rejects.toBeInstanceOf(StillComputingError);
     release(4);
-    expect(await coalesceStale("s-slow", 1_000, 5_000, load, { waitMs: 30 })).toBe(4);
+    expect(await coalesceStale(k("s-slow"), 1_000, 5_000, load, { waitMs: 30 })).toBe(4);
     expect(load).toHaveBeenCalledTimes(1);
   });
 
   it("a result computed before invalidateStale is not stored", async () => {
     let release!: (v: number) => void;
     const load = vi.fn(() => new Promise<number>((r) => (release = r)));
-    const first = coalesceStale("s-inv", 60_000, 60_000, load);
-    invalidateStale("s-inv");
+    const first = coalesceStale(k("s-inv"), 60_000, 60_000, load);
+    invalidateSnapshots(scopePrefix({ server: "unit" }), ["bloat"]);
     release(1);
     expect(await first).toBe(1);
-    expect(await coalesceStale("s-inv", 60_000, 60_000, async () => 2)).toBe(2);
+    expect(await coalesceStale(k("s-inv"), 60_000, 60_000, async () => 2)).toBe(2);
   });
 
   it("waits for a fresh value once the old one is too old", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     let n = 0;
     const load = async () => ++n;
-    expect(await coalesceStale("s2", 1_000, 5_000, load)).toBe(1);
+    expect(await coalesceStale(k("s2"), 1_000, 5_000, load)).toBe(1);
     vi.setSystemTime(Date.now() + 6_000);
-    expect(await coalesceStale("s2", 1_000, 5_000, load)).toBe(2);
+    expect(await coalesceStale(k("s2"), 1_000, 5_000, load)).toBe(2);
+  });
+});
+
+describe("the key factory and invalidation by prefix", () => {
+  afterEach(() => {
+    invalidateReads(ALL_KEYS);
+    invalidateSnapshots(ALL_KEYS);
+  });
+
+  it("keys start with their scope, so a server's prefix never matches a server whose id extends it", () => {
+    const a = cacheKey({ server: "db1" }, "activity");
+    const b = cacheKey({ server: "db10" }, "activity");
+    expect(a.startsWith(scopePrefix({ server: "db1" }))).toBe(true);
+    expect(b.startsWith(scopePrefix({ server: "db1" }))).toBe(false);
+    expect(cacheKey({ server: "s", database: "app" }, "tables", 3, "x").startsWith(scopePrefix({ server: "s", database: "app" }))).toBe(true);
+    expect(cacheKey({ server: "s", database: "app2" }, "tables").startsWith(scopePrefix({ server: "s", database: "app" }))).toBe(false);
+    expect(cacheKey({ server: "s" }, "tables", "a", "b")).not.toBe(cacheKey({ server: "s" }, "tables", "a\u0000b"));
+  });
+
+  it("invalidateReads drops the poll reads of that server only", async () => {
+    const load = vi.fn(async () => 1);
+    await cached(cacheKey({ server: "s1" }, "activity"), load);
+    await cached(cacheKey({ server: "s2" }, "activity"), load);
+    expect(load).toHaveBeenCalledTimes(2);
+    invalidateReads(scopePrefix({ server: "s1" }));
+    await cached(cacheKey({ server: "s1" }, "activity"), load); // read again
+    await cached(cacheKey({ server: "s2" }, "activity"), load); // still cached
+    expect(load).toHaveBeenCalledTimes(3);
+  });
+
+  it("a finished job's invalidation drops the bloat snapshot of that database, not the size snapshot nor other databases", async () => {
+    let n = 0;
+    const load = vi.fn(async () => ++n);
+    const bloat = cacheKey({ server: "s", database: "app" }, "bloat");
+    const sizes = cacheKey({ server: "s", database: "app" }, "size-snapshot");
+    const otherBloat = cacheKey({ server: "s", database: "other" }, "bloat");
+    expect(await cached(bloat, load)).toBe(1);
+    expect(await cached(sizes, load)).toBe(2);
+    expect(await cached(otherBloat, load)).toBe(3);
+    invalidateSnapshots(scopePrefix({ server: "s", database: "app" }), ["bloat"]);
+    expect(await cached(bloat, load)).toBe(4);
+    expect(await cached(sizes, load)).toBe(2);
+    expect(await cached(otherBloat, load)).toBe(3);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConsoleBusyError, DbError, isConnectionError, toDbError } from "@/lib/pg/errors";
+import { statusOf } from "@/lib/api/respond";
 
 const pgError = (code: string, message = "boom") => Object.assign(new Error(message), { code });
 
@@ -17,7 +18,7 @@ describe("toDbError", () => {
     const e = toDbError(pgError(code));
     expect(e).toBeInstanceOf(DbError);
     expect(e.code).toBe(expected);
-    expect(e.status).toBe(status);
+    expect(statusOf(e)).toBe(status);
   });
 
   it("never echoes a connection error's text (it can carry hosts or remote bytes)", () => {
@@ -32,7 +33,7 @@ describe("toDbError", () => {
     expect(isConnectionError(new Error("timeout exceeded when trying to connect"))).toBe(false);
     const busy = toDbError(new Error("timeout exceeded when trying to connect"));
     expect(busy.code).toBe("console_busy");
-    expect(busy.status).toBe(503);
+    expect(statusOf(busy)).toBe(503);
     expect(isConnectionError(new ConsoleBusyError("s", "wait"))).toBe(false);
     expect(toDbError(new ConsoleBusyError("s", "queue")).message).toMatch(/console is busy/i);
   });
@@ -40,7 +41,7 @@ describe("toDbError", () => {
   it("never echoes PostgreSQL's text for data errors (it quotes the value); keeps the SQLSTATE", () => {
     const e = toDbError(pgError("22P02", 'invalid input syntax for type integer: "s3cret"'));
     expect(e.code).toBe("invalid_value");
-    expect(e.status).toBe(400);
+    expect(statusOf(e)).toBe(400);
     expect(e.sqlstate).toBe("22P02");
     expect(e.message).not.toContain("s3cret");
     const other = toDbError(pgError("42P01", 'relation "x" does not exist'));
@@ -53,7 +54,7 @@ describe("toDbError", () => {
     it("PostgreSQL 16+, a role without the reserve: reserved_connections + GRANT", () => {
       const e = toDbError(pgError("53300", 'remaining connection slots are reserved for roles with the SUPERUSER attribute'), { role: "pgwarden", versionNum: 180004 });
       expect(e.code).toBe("too_many_connections");
-      expect(e.status).toBe(503);
+      expect(statusOf(e)).toBe(503);
       expect(e.message).toMatch(/no free connection slots/);
       expect(e.fix).toContain("ALTER SYSTEM SET reserved_connections = 3;");
       expect(e.fix).toContain('GRANT pg_use_reserved_connections TO "pgwarden";');
@@ -77,7 +78,7 @@ describe("toDbError", () => {
 
   it("treats a client whose connection already failed as unreachable, not as a failed query", () => {
     const e = toDbError(new Error("Client has encountered a connection error and is not queryable"));
-    expect(e).toMatchObject({ code: "unreachable", status: 503 });
+    expect(e).toMatchObject({ code: "unreachable", kind: "unavailable" });
     expect(toDbError(new Error("Client was closed and is not queryable")).code).toBe("unreachable");
   });
 });

@@ -2,7 +2,7 @@
 // a superuser console, and whether the role has pg_use_reserved_connections.
 import { describe, expect, it } from "vitest";
 import { inReservedRange } from "@/lib/pg/connection-facts";
-import { capabilities, type ServerFacts } from "@/lib/pg/privileges";
+import { capabilities, type ServerFacts } from "@/lib/pg/server-facts";
 
 const facts = (over: Partial<Omit<ServerFacts, "member">> & { member?: Partial<ServerFacts["member"]> } = {}): ServerFacts => ({
   versionNum: 180004,

@@ -1,7 +1,7 @@
 // The size snapshot's bookkeeping: totals per table from its parts, estimates carrying their lock,
 // and re-measuring a few relations without touching the others.
 import { describe, expect, it } from "vitest";
-import type { RelationLock } from "@/lib/pg/relation-locks";
+import type { RelationLock } from "@/lib/pg/locks";
 import { applySizes, emptySnapshot, forgetRelations, knownOids, type SizeRow } from "@/lib/pg/storage/size-model";
 
 // Rows as RELATION_SIZES returns them: a table names its TOAST table, an index its table.

@@ -6,7 +6,7 @@ import { EmptyRequest, OkResponse } from "@/lib/schemas/auth";
 export const dynamic = "force-dynamic";
 
 export const POST = handler(
-  { permission: "read", body: EmptyRequest, response: OkResponse },
+  { permission: "read", audit: false /* lib/auth/login.ts audits sign-out as a sign-in event */, body: EmptyRequest, response: OkResponse },
   async ({ request, user, client, responseHeaders }) => {
     await logout(sessionTokenFrom(request), user, client);
     responseHeaders.append("set-cookie", clearedSessionCookie(isSecureContext(request)));

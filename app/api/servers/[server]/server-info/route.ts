@@ -1,5 +1,5 @@
 import { handler } from "@/lib/api/handler";
-import { serverInfo } from "@/lib/pg/privileges";
+import { serverInfo } from "@/lib/pg/server-facts";
 import { ServerParams } from "@/lib/schemas/common";
 import { ServerInfoResponse } from "@/lib/schemas/server-info";
 

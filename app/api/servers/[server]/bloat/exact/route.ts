@@ -17,6 +17,6 @@ export const GET = handler(
 // pgstattuple reads the whole relation: operators and admins queue it as a job (one per database
 // at a time, with progress and cancel), never as a direct request.
 export const POST = handler(
-  { permission: "bloat_exact", params: ServerParams, query: DatabaseQuery, body: ExactBloatJobRequest, response: CreateJobsResponse },
-  ({ params, query, body, user, role, client }) => queueExactBloat(params.server, query.db, body, { user, role, client }),
+  { permission: "bloat_exact", audit: "bloat_exact", params: ServerParams, query: DatabaseQuery, body: ExactBloatJobRequest, response: CreateJobsResponse },
+  ({ params, query, body, audit }) => queueExactBloat(params.server, query.db, body, audit),
 );

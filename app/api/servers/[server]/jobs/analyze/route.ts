@@ -7,6 +7,6 @@ import { DatabaseQuery } from "@/lib/schemas/servers";
 export const dynamic = "force-dynamic";
 
 export const POST = handler(
-  { permission: "analyze", params: ServerParams, query: DatabaseQuery, body: AnalyzeJobsRequest, response: CreateJobsResponse },
-  ({ params, query, body, user, role, client }) => queueJobs(params.server, query.db, body, { user, role, client }),
+  { permission: "analyze", audit: "analyze", params: ServerParams, query: DatabaseQuery, body: AnalyzeJobsRequest, response: CreateJobsResponse },
+  ({ params, query, body, audit }) => queueJobs(params.server, query.db, body, audit),
 );

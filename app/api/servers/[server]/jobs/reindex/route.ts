@@ -7,6 +7,6 @@ import { DatabaseQuery } from "@/lib/schemas/servers";
 export const dynamic = "force-dynamic";
 
 export const POST = handler(
-  { permission: "reindex", params: ServerParams, query: DatabaseQuery, body: ReindexJobsRequest, response: CreateJobsResponse },
-  ({ params, query, body, user, role, client }) => queueJobs(params.server, query.db, body, { user, role, client }),
+  { permission: "reindex", audit: "reindex", params: ServerParams, query: DatabaseQuery, body: ReindexJobsRequest, response: CreateJobsResponse },
+  ({ params, query, body, audit }) => queueJobs(params.server, query.db, body, audit),
 );

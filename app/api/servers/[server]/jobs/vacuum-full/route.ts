@@ -15,6 +15,6 @@ export const GET = handler(
 
 /** Admin only; the body carries the typed confirmation (checked here, not only in the dialog). */
 export const POST = handler(
-  { permission: "vacuum_full", params: ServerParams, query: DatabaseQuery, body: VacuumFullJobsRequest, response: CreateJobsResponse },
-  ({ params, query, body, user, role, client }) => queueJobs(params.server, query.db, body, { user, role, client }),
+  { permission: "vacuum_full", audit: "vacuum_full", params: ServerParams, query: DatabaseQuery, body: VacuumFullJobsRequest, response: CreateJobsResponse },
+  ({ params, query, body, audit }) => queueJobs(params.server, query.db, body, audit),
 );

@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 /** Admin only (it stops or disturbs every client of the database); typed confirmation `pause <database>`. */
 export const POST = handler(
-  { permission: "admin", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("pause"), response: BouncerActionResponse },
-  ({ params, body, user, role, client }) => bouncerAction(params.server, "pause", body, { user, role, client }),
+  { permission: "admin", audit: "pgbouncer_pause", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("pause"), response: BouncerActionResponse },
+  ({ params, body, audit }) => bouncerAction(params.server, "pause", body, audit),
 );

@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 /** Admin only (it stops or disturbs every client of the database); typed confirmation `reconnect <database>`. */
 export const POST = handler(
-  { permission: "admin", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("reconnect"), response: BouncerActionResponse },
-  ({ params, body, user, role, client }) => bouncerAction(params.server, "reconnect", body, { user, role, client }),
+  { permission: "admin", audit: "pgbouncer_reconnect", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("reconnect"), response: BouncerActionResponse },
+  ({ params, body, audit }) => bouncerAction(params.server, "reconnect", body, audit),
 );

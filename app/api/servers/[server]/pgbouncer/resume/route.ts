@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 /** Admin only (it stops or disturbs every client of the database); typed confirmation `resume <database>`. */
 export const POST = handler(
-  { permission: "admin", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("resume"), response: BouncerActionResponse },
-  ({ params, body, user, role, client }) => bouncerAction(params.server, "resume", body, { user, role, client }),
+  { permission: "admin", audit: "pgbouncer_resume", serverKind: "pgbouncer", params: ServerParams, body: bouncerActionRequest("resume"), response: BouncerActionResponse },
+  ({ params, body, audit }) => bouncerAction(params.server, "resume", body, audit),
 );

@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 // "cancel" lets a role reach this route; cancelJob then checks the permission the job's own
 // command needs (VACUUM FULL → vacuum_full, admin only).
 export const POST = handler(
-  { permission: "cancel", params: JobParams, response: CancelJobResponse },
-  ({ params, user, role, client, request }) => cancelJob(params.server, params.job, { user, role, client }, new URL(request.url).pathname),
+  { permission: "cancel", audit: "cancel_job", params: JobParams, response: CancelJobResponse },
+  ({ params, request, audit }) => cancelJob(params.server, params.job, audit, new URL(request.url).pathname),
 );

@@ -10,6 +10,6 @@ export const dynamic = "force-dynamic";
  * The body carries the typed confirmation `drop <slot name>`, checked here, not only in the dialog.
  */
 export const POST = handler(
-  { permission: "admin", params: ServerParams, body: DropSlotRequest, response: DropSlotResponse },
-  ({ params, body, user, role, client }) => dropSlot(params.server, body, { user, role, client }),
+  { permission: "admin", audit: "drop_slot", params: ServerParams, body: DropSlotRequest, response: DropSlotResponse },
+  ({ params, body, audit }) => dropSlot(params.server, body, audit),
 );

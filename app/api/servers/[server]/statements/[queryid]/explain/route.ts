@@ -6,6 +6,6 @@ export const dynamic = "force-dynamic";
 
 // Admin only ("explain"), audited; ANALYZE only for one plain SELECT, read-only, with a timeout.
 export const POST = handler(
-  { permission: "explain", params: QueryIdParams, body: ExplainRequest, response: ExplainResponse },
-  ({ params, body, user, role, client }) => explainAction(params.server, params.queryid, body, { user, role, client }),
+  { permission: "explain", audit: "explain", params: QueryIdParams, body: ExplainRequest, response: ExplainResponse },
+  ({ params, body, audit }) => explainAction(params.server, params.queryid, body, audit),
 );

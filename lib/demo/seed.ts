@@ -1,6 +1,6 @@
 // The demo database: real tables with thousands of rows and the problems pgwarden exists to show
 // (an unused index, a duplicate index, dead tuples autovacuum will not clean up, a lock-prone table).
-import type { Queryable } from "../types";
+import type { Queryable } from "@/lib/pg/types";
 
 export const DEMO_DATABASE = "shop";
 export const DEMO_APP_ROLE = "shop_app";

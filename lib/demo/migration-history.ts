@@ -1,4 +1,4 @@
-import type { Queryable } from "../types";
+import type { Queryable } from "@/lib/pg/types";
 
 // Demo data for the migration history page: two tools' history tables, created as the tools
 // create them, one of them with a failed migration so the page's problem banner has something

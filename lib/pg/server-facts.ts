@@ -2,7 +2,7 @@ import "server-only";
 import pg from "pg";
 import type { Capability, ServerInfoResponse } from "@/lib/schemas/server-info";
 import { poolerFactsFor } from "./pooler";
-import { coalescedRead } from "./run";
+import { coalescedRead, timed } from "./run";
 import type { Queryable } from "./types";
 
 // Know the server: version, primary or standby, extensions, and what the console's role may do.
@@ -233,12 +233,14 @@ function reservedConnections(f: ServerFacts, role: string): Capability {
 }
 
 /** The server's facts, read once per interval and shared by every area that needs them. */
-export function cachedServerFacts(server: string): Promise<ServerFacts> {
-  return coalescedRead({ server }, "server-info", serverFacts);
+export async function cachedServerFacts(server: string): Promise<ServerFacts> {
+  return (await timedServerFacts(server)).value;
 }
 
+const timedServerFacts = (server: string) => coalescedRead({ server }, "server-facts", timed(serverFacts));
+
 export async function serverInfo(server: string): Promise<ServerInfoResponse> {
-  const [facts, pooler] = await Promise.all([cachedServerFacts(server), poolerFactsFor(server)]);
+  const [{ value: facts, readAt }, pooler] = await Promise.all([timedServerFacts(server), poolerFactsFor(server)]);
   return {
     version: facts.version,
     versionNum: facts.versionNum,
@@ -249,6 +251,6 @@ export async function serverInfo(server: string): Promise<ServerInfoResponse> {
     extensions: facts.extensions,
     capabilities: capabilities(facts),
     pooler: pooler!,
-    readAt: Date.now(),
+    readAt,
   };
 }
