@@ -205,7 +205,10 @@ describe.each(pgServers())("malformed input on PG $major", (s) => {
           const res = await callRoute(mod, method, r.urlPath, { cookie, params, search, body });
           calls++;
           const text = await res.text();
-          if (res.status >= 500 || PG_TEXT.test(text)) throw new Error(`${method} ${r.urlPath}${search} ${JSON.stringify(body)?.slice(0, 200)} → ${res.status} ${text.slice(0, 300)}`);
+          // The linter's findings quote PostgreSQL's parser on the SQL the user sent (its product,
+          // not a leak); everywhere else, and in every error answer, that text must not appear.
+          const parserOutput = r.urlPath.endsWith("/lint") && res.status === 200;
+          if (res.status >= 500 || (!parserOutput && PG_TEXT.test(text))) throw new Error(`${method} ${r.urlPath}${search} ${JSON.stringify(body)?.slice(0, 200)} → ${res.status} ${text.slice(0, 300)}`);
         };
         // One field at a time, the rest valid, so a bad value reaches that field's check (and,
         // if accepted, the SQL): the named examples first, then generated ones.

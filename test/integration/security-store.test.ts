@@ -96,6 +96,7 @@ describe.each(pgServers())("PG $major: the console's store login", (s) => {
         await closeStore();
         await expect(storePool()).rejects.toThrow(/superuser|owns the store's tables/);
         (process.env as Record<string, string>).NODE_ENV = "test";
+        resetEnvCache(); // NODE_ENV is part of the one configuration schema
         await closeStore();
         await expect(storePool()).resolves.toBeTruthy();
         expect(warn.mock.calls.flat().join("\n")).toMatch(/audit log is not append-only/);
