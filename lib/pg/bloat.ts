@@ -5,7 +5,6 @@ import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage"
 import { cacheKey } from "./cache-keys";
 import { cached } from "./coalesce";
 import { resolveDatabase } from "./databases";
-
 import { backgroundRead } from "./run";
 import { currentSizes } from "./size-snapshot";
 import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Counters } from "@/lib/monitoring/statement-deltas";
 import { DbError } from "./errors";
 import { read } from "./run";
 import type { Queryable } from "./types";
@@ -11,21 +12,8 @@ import type { Queryable } from "./types";
 // the view's actual columns: total_time (≤ 1.7) vs total_exec_time/total_plan_time (1.8, PG 13),
 // toplevel (1.9, PG 14), blk_read_time vs shared_blk_read_time (1.11, PG 17), wal_bytes (1.8).
 
-export interface StatementCounters {
-  queryid: string;
-  datname: string;
-  username: string;
-  toplevel: boolean;
-  calls: number;
-  exec_ms: number;
-  plan_ms: number | null;
-  rows: number;
-  shared_blks_hit: number;
-  shared_blks_read: number;
-  temp_blks: number;
-  wal_bytes: number | null;
-  blk_read_ms: number | null;
-}
+/** One statement's counters as read: the shape the delta computation takes (one definition). */
+export type StatementCounters = Counters;
 
 export interface StatementSnapshot {
   /** statements with a queryid the console's role may see */
