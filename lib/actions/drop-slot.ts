@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { DbError } from "@/lib/pg/errors";
 import { act } from "@/lib/pg/run";
 import { DROP_SLOT, SLOT_FOR_DROP } from "@/lib/pg/replication/sql";

@@ -1,7 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { DbError } from "@/lib/pg/errors";
 import { adminCommands, BouncerError, quoteName } from "@/lib/pg/pgbouncer/admin";
 import { toDatabase } from "@/lib/pg/pgbouncer/shows";

@@ -1,7 +1,7 @@
 import "server-only";
 import { consoleRole, unkillableReason, type ConsoleRole } from "@/lib/pg/activity";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { DbError } from "@/lib/pg/errors";
 import type { Target } from "@/lib/pg/pools";
 import { redactedQuery } from "@/lib/pg/query-text";

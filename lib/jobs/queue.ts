@@ -6,7 +6,7 @@ import { jobEndpoint, JobsRefused } from "@/lib/pg/job-connection";
 import { relationsByOid } from "@/lib/pg/relation-catalog";
 import { read } from "@/lib/pg/run";
 import { qualifiedName } from "@/lib/names";
-import { maintenanceStatement, MaintenanceRefusal } from "@/lib/pg/storage/maintenance-sql";
+import { maintenanceStatement, MaintenanceRefusal } from "@/lib/pg/relations/maintenance-sql";
 import type { CreateJobsResponse, ExactBloatJobRequest, JobsRequest } from "@/lib/schemas/jobs";
 import { MaintenanceRequest } from "@/lib/schemas/maintenance";
 import type { RequestAudit } from "@/lib/store/audit";

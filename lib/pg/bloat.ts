@@ -3,12 +3,12 @@ import { DomainError } from "@/lib/errors";
 import type { ExactBloat } from "@/lib/schemas/maintenance";
 import type { BloatQuery, BloatResponse, BloatRow } from "@/lib/schemas/storage";
 import { cacheKey } from "./cache-keys";
-import { cached } from "./coalesce";
+import { cached } from "./cache";
 import { resolveDatabase } from "./databases";
 import { backgroundRead } from "./run";
 import { currentSizes } from "./size-snapshot";
-import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./storage/bloat-math";
-import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
+import { estimateBtreeBloat, estimateTableBloat, statisticsState } from "./relations/bloat-math";
+import { EXACT_TARGET, exactBloatStatement, ExactBloatRefusal, shapeExactBloat, toExactTarget } from "./relations/exact-bloat";
 import type { Queryable } from "./types";
 
 // pg_stats is joined by schemaname/tablename TEXT, never through a ::regclass cast: with the cast
@@ -162,7 +162,7 @@ export async function bloatPage(server: string, query: BloatQuery): Promise<Bloa
 /**
  * Exact figures from pgstattuple on any client. It READS THE WHOLE RELATION (I/O and time grow
  * with its size): the console runs it only as a queued job (kind bloat_exact, lib/jobs), whose
- * runner uses the same statement and shaping (lib/pg/storage/exact-bloat.ts).
+ * runner uses the same statement and shaping (lib/pg/relations/exact-bloat.ts).
  */
 export async function exactBloat(db: Queryable, oid: number): Promise<ExactBloat> {
   const found = (await db.query(EXACT_TARGET, [oid])).rows[0];

@@ -1,6 +1,6 @@
 import "server-only";
 
-// THE key factory of the read cache (lib/pg/coalesce.ts). Every key starts with its scope
+// THE key factory of the read cache (lib/pg/cache.ts). Every key starts with its scope
 // (server, database) so that an action or a finished job can drop what it changed by prefix, and
 // names its area, whose lifetime is set here once: areas never spell a key or a TTL.
 

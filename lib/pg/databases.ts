@@ -1,7 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
 import { cacheKey } from "./cache-keys";
-import { cached } from "./coalesce";
+import { cached } from "./cache";
 import { backgroundRead, coalescedRead, timed } from "./run";
 import type { Target } from "./pools";
 import type { Queryable } from "./types";

@@ -5,8 +5,8 @@ import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
 import { currentSizes, indexDefinitions, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
-import { duplicateIndexes, type IndexShape } from "./storage/duplicates";
-import { findingsPage, statsWindowWarning } from "./storage/findings-page";
+import { duplicateIndexes, type IndexShape } from "./relations/duplicates";
+import { findingsPage, statsWindowWarning } from "./relations/findings-page";
 import type { Queryable } from "./types";
 
 // Sizes and definitions come from the snapshot, which measures an index created since on first

@@ -3,7 +3,7 @@ import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
 import { cacheKey } from "./cache-keys";
-import { cached } from "./coalesce";
+import { cached } from "./cache";
 import { dbFailure } from "./errors";
 import { poolerFacts } from "./pooler";
 import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";

@@ -5,8 +5,8 @@ import type { z } from "zod";
 import { MaintenanceRequest, type MaintenanceNotice, type MaintenanceOutcome } from "@/lib/schemas/maintenance";
 import { jobTag } from "./job-backend";
 import { CONSOLE_APPLICATION_NAME } from "./pools";
-import { EXACT_TARGET, shapeExactBloat, toExactTarget } from "./storage/exact-bloat";
-import { conflictingLockModes, maintenanceStatement, MaintenanceRefusal, type CatalogRelation } from "./storage/maintenance-sql";
+import { EXACT_TARGET, shapeExactBloat, toExactTarget } from "./relations/exact-bloat";
+import { conflictingLockModes, maintenanceStatement, MaintenanceRefusal, type CatalogRelation } from "./relations/maintenance-sql";
 
 // The maintenance runner core. A job queue (with history and audit, lib/jobs) calls
 // runMaintenance(); this file only runs one statement and reports what happened.

@@ -3,7 +3,7 @@ import type pg from "pg";
 import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
 import { cacheKey, type Area } from "./cache-keys";
-import { cached } from "./coalesce";
+import { cached } from "./cache";
 import { ConsoleBusyError, dbFailure, DbError, isConnectionError, type ErrorContext } from "./errors";
 import { markReachable, markUnreachable } from "./health";
 import { acquire, lastConnectionFacts, type Lease, type Target } from "./pools";

@@ -6,7 +6,7 @@ import { acquire, type Lease } from "./pools";
 
 // The sampler's ONE cheap read per server and interval: everything the charts, the fleet card and
 // /metrics need, as one JSON document whose keys are the store's column names
-// (lib/store/migrations/*_metric-samples.sql), so storing it is a json_populate_record.
+// (lib/store/schema/*_metric-samples.sql), so storing it is a json_populate_record.
 // Sent with BEGIN READ ONLY, the SET LOCAL timeouts and COMMIT as one simple-query message: one
 // round trip, no session state left behind (works through PgBouncer in transaction mode).
 

@@ -1,13 +1,13 @@
 import "server-only";
 import { cacheKey, LIFETIMES } from "./cache-keys";
-import { cached } from "./coalesce";
+import { cached } from "./cache";
 import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
 import { backgroundRead, coalescedRead, read } from "./run";
-import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./storage/size-model";
+import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./relations/size-model";
 import type { Queryable } from "./types";
 
-export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/size-model";
+export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./relations/size-model";
 
 // Sizes cost a stat() per relation file (≈ 350 ms at 10,000 tables / 20,000 indexes,
 // ARCHITECTURE §3), so they are computed ONCE per interval for every relation of a database and
@@ -22,7 +22,7 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./storage/siz
 // fails the statement on lock_timeout: it is then run again with the new lock known.
 
 // Sizes per relation FILE SET for every table, TOAST table and index: the same figures
-// as pg_total_relation_size once summed per table (lib/pg/storage/size-model.ts, which also finds
+// as pg_total_relation_size once summed per table (lib/pg/relations/size-model.ts, which also finds
 // each TOAST table's owner), but each file is stat()ed once. pg_table_size is every fork of a
 // relation in one call (one open instead of four) and adds the TOAST table, so only tables that
 // have one are summed fork by fork (their TOAST is its own row). The init fork exists only for

@@ -2,7 +2,7 @@ import "server-only";
 import { escapeIdentifier } from "pg";
 import type { SpaceQuery, SpaceResponse } from "@/lib/schemas/storage";
 import { cacheKey } from "./cache-keys";
-import { cached } from "./coalesce";
+import { cached } from "./cache";
 import { databaseSizes, resolveDatabase, type DatabaseInfo } from "./databases";
 import { lockInfo } from "./locks";
 import { read } from "./run";

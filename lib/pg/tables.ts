@@ -1,12 +1,12 @@
 import "server-only";
 import type { TableRow, TableSort, TablesQuery, TablesResponse } from "@/lib/schemas/storage";
 import { scopePrefix } from "./cache-keys";
-import { invalidateReads, invalidateSnapshots } from "./coalesce";
+import { invalidateReads, invalidateSnapshots } from "./cache";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
 import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
-import { pagedFromSnapshot, snapshotPage } from "./storage/table-page";
+import { pagedFromSnapshot, snapshotPage } from "./relations/table-page";
 import type { Queryable } from "./types";
 
 // One reloption, only parsed when the table has any (most have none).

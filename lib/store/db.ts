@@ -36,7 +36,7 @@ interface StoreTarget {
 const g = globalThis as typeof globalThis & { __pgwardenStore?: Promise<Store> };
 
 export function migrationsDir(): string {
-  return path.join(process.cwd(), "lib/store/migrations");
+  return path.join(process.cwd(), "lib/store/schema");
 }
 
 /** Applies pending migrations (node-pg-migrate, SQL files) as the schema owner; safe on every start. */

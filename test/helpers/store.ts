@@ -8,7 +8,7 @@ import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
 import { stopJobWorker } from "@/lib/jobs/worker";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
-import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { closeJobPools } from "@/lib/pg/job-connection";
 import { forgetPoolerVerdicts } from "@/lib/pg/pooler";
 import { closeAllPools } from "@/lib/pg/pools";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverActivity } from "@/lib/activity/server-activity";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { sessionLocks } from "@/lib/pg/locks";
 import { closeAllPools } from "@/lib/pg/pools";
 import type { Session } from "@/lib/schemas/activity";

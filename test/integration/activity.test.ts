@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverActivity } from "@/lib/activity/server-activity";
 import { signalSessions } from "@/lib/actions/signal";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { closeAllPools } from "@/lib/pg/pools";
 import type { Session } from "@/lib/schemas/activity";
 import { useServers } from "../helpers/app-env";

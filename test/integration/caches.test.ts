@@ -3,7 +3,7 @@
 // background refresh that never becomes an unhandled rejection while the old value is served.
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
-import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { indexesPage } from "@/lib/pg/indexes";
 import { closeAllPools } from "@/lib/pg/pools";
 import { backgroundRead, read } from "@/lib/pg/run";

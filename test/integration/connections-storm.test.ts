@@ -7,7 +7,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startCluster, type Cluster, type Major } from "@/lib/embedded/cluster";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { serverUnreachableSince } from "@/lib/pg/health";
 import { openConnections } from "@/lib/pg/pools";
 import { read } from "@/lib/pg/run";

@@ -3,7 +3,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { runChecks } from "@/lib/pg/health/report";
 import type { Seeing, Tx } from "@/lib/pg/health/types";
 import { closeAllPools } from "@/lib/pg/pools";

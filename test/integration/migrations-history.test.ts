@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { seedMigrationHistory } from "@/lib/demo/migration-history";
-import { migrationHistory } from "@/lib/pg/migrations";
+import { migrationHistory } from "@/lib/pg/migration-history";
 import { MigrationHistory, type MigrationTool } from "@/lib/schemas/migrations";
 import { connect, freshDatabase, pgServers, withDatabase } from "../helpers/pg";
 import { createLookalikes, createMigrationFixtures, EXPECTED_TOOLS } from "../helpers/migration-fixtures";

@@ -4,7 +4,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import { closeBouncerPools } from "@/lib/pg/pgbouncer/admin";
 import type { BouncerActionResponse, BouncerConfigResponse, BouncerConnectionsResponse, PgbouncerResponse } from "@/lib/schemas/pgbouncer";
 import type { ReplicationResponse } from "@/lib/schemas/replication";

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Cluster, Major } from "@/lib/embedded/cluster";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import type { ArchivingResponse, ReplicationResponse } from "@/lib/schemas/replication";
 import { pgServers, waitFor } from "../helpers/pg";
 import { makeArchiverFail, setArchiveCommand, startFailingArchiverCluster, startSlowBaseBackup } from "../helpers/ops-fixtures/archiver";

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startCluster, type Cluster, type Major } from "@/lib/embedded/cluster";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads } from "@/lib/pg/coalesce";
+import { invalidateReads } from "@/lib/pg/cache";
 import type { DropSlotResponse, ReplicationResponse } from "@/lib/schemas/replication";
 import { connect, pgServers, waitFor } from "../helpers/pg";
 import { abandonedSlot, SEGMENT, walDirBytes } from "../helpers/ops-fixtures/slots";

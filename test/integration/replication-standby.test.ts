@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Major } from "@/lib/embedded/cluster";
 import { scopePrefix } from "@/lib/pg/cache-keys";
-import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import type { ReplicationResponse } from "@/lib/schemas/replication";
 import { connect, pgServers, waitFor } from "../helpers/pg";
 import { pauseReplay, resumeReplay, startStandbyPair, writeOnPrimary, type ReplicatedPair } from "../helpers/ops-fixtures/standby";

@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopJobWorker } from "@/lib/jobs/worker";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
-import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { measureRelations } from "@/lib/pg/size-snapshot";
 import type { Job } from "@/lib/schemas/jobs";
 import type { IndexesResponse, SpaceResponse, TablesResponse } from "@/lib/schemas/storage";

@@ -5,7 +5,7 @@
 // snapshot, and the database list costs no pg_database_size().
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
-import { invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
+import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { serverDatabases } from "@/lib/pg/databases";
 import { indexesPage } from "@/lib/pg/indexes";
 import { closeAllPools } from "@/lib/pg/pools";

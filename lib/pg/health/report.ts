@@ -2,7 +2,7 @@ import "server-only";
 import type { Finding, Limit } from "@/lib/schemas/findings";
 import type { HealthCheckRun, HealthFinding, HealthResponse } from "@/lib/schemas/health";
 import { cacheKey } from "../cache-keys";
-import { cached } from "../coalesce";
+import { cached } from "../cache";
 import { resolveDatabase } from "../databases";
 import { DbError } from "../errors";
 import { cachedServerFacts } from "../server-facts";

@@ -3,7 +3,7 @@ import pg from "pg";
 import { env } from "@/lib/config/env";
 import { findPgbouncer } from "@/lib/config/servers";
 import { cacheKey } from "../cache-keys";
-import { cached } from "../coalesce";
+import { cached } from "../cache";
 import { DbError } from "../errors";
 import { markReachable, markUnreachable } from "../health";
 import { CONSOLE_APPLICATION_NAME } from "../pools";

@@ -3,7 +3,7 @@ import { findServer, servers, type ServerConfig } from "@/lib/config/servers";
 import type { ServerLink } from "@/lib/schemas/findings";
 import type { BouncerDatabase, Pool, SizingAdvice } from "@/lib/schemas/pgbouncer";
 import { cacheKey } from "../cache-keys";
-import { cached } from "../coalesce";
+import { cached } from "../cache";
 import { read } from "../run";
 import type { Queryable } from "../types";
 import { coresFromCpuinfo, sizingAdvice, type PostgresSide } from "./sizing-math";

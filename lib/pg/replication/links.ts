@@ -2,7 +2,7 @@ import "server-only";
 import { findPgbouncer, findServer, servers } from "@/lib/config/servers";
 import type { ServerLink } from "@/lib/schemas/findings";
 import { cacheKey } from "../cache-keys";
-import { cached } from "../coalesce";
+import { cached } from "../cache";
 import { read } from "../run";
 import { SYSTEM_IDENTITY } from "./sql";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALL_KEYS, cacheKey, scopePrefix } from "@/lib/pg/cache-keys";
-import { cached, coalesce, coalesceStale, invalidateReads, invalidateSnapshots } from "@/lib/pg/coalesce";
+import { cached, coalesce, coalesceStale, invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { StillComputingError } from "@/lib/pg/errors";
 
 /** engine tests: the key's scope and area do not matter, the lifetimes are passed explicitly */

@@ -6,7 +6,7 @@ import {
   estimateTableBloat,
   heapTupleBytes,
   statisticsState,
-} from "@/lib/pg/storage/bloat-math";
+} from "@/lib/pg/relations/bloat-math";
 
 const table = { toastPages: 0, toastTuples: 0, fillfactor: 100, blockSize: 8192, maxAlign: 8, columns: 2, hasNulls: false };
 

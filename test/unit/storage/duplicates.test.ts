@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { covers, duplicateIndexes, normalizeNodeTree, type IndexShape } from "@/lib/pg/storage/duplicates";
+import { covers, duplicateIndexes, normalizeNodeTree, type IndexShape } from "@/lib/pg/relations/duplicates";
 
 let next = 100;
 function idx(keys: number[], extra: Partial<IndexShape> = {}): IndexShape {

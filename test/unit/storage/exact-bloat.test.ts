@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { jobTag } from "@/lib/pg/job-backend";
-import { exactBloatStatement, ExactBloatRefusal, shapeExactBloat, type ExactTarget } from "@/lib/pg/storage/exact-bloat";
-import { conflictingLockModes, maintenanceStatement, MaintenanceRefusal } from "@/lib/pg/storage/maintenance-sql";
+import { exactBloatStatement, ExactBloatRefusal, shapeExactBloat, type ExactTarget } from "@/lib/pg/relations/exact-bloat";
+import { conflictingLockModes, maintenanceStatement, MaintenanceRefusal } from "@/lib/pg/relations/maintenance-sql";
 import { MaintenanceRequest } from "@/lib/schemas/maintenance";
 import { JOB_PERMISSION, JobCommand } from "@/lib/schemas/jobs";
 import { roleAllows } from "@/lib/auth/permissions";

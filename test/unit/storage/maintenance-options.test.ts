@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { maintenanceStatement, MaintenanceRefusal, type CatalogRelation } from "@/lib/pg/storage/maintenance-sql";
+import { maintenanceStatement, MaintenanceRefusal, type CatalogRelation } from "@/lib/pg/relations/maintenance-sql";
 import { BufferUsageLimit, MaintenanceRequest } from "@/lib/schemas/maintenance";
 
 const rel: CatalogRelation = { oid: 16384, schema: "public", name: `x"; DROP TABLE t; --`, kind: "r" };

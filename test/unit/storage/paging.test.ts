@@ -1,9 +1,9 @@
 // Paging on the server for storage at 10,000 tables: the Tables page chosen from the size snapshot
 // (same filters and order as the SQL), and one page of each kind of index finding, largest first.
 import { describe, expect, it } from "vitest";
-import type { TableSizes } from "@/lib/pg/storage/size-model";
-import { findingsPage, MIN_STATS_WINDOW_MS, statsWindowWarning } from "@/lib/pg/storage/findings-page";
-import { pagedFromSnapshot, snapshotPage } from "@/lib/pg/storage/table-page";
+import type { TableSizes } from "@/lib/pg/relations/size-model";
+import { findingsPage, MIN_STATS_WINDOW_MS, statsWindowWarning } from "@/lib/pg/relations/findings-page";
+import { pagedFromSnapshot, snapshotPage } from "@/lib/pg/relations/table-page";
 import { TablesQuery, type IndexFinding } from "@/lib/schemas/storage";
 
 const t = (oid: number, schema: string, name: string, totalBytes: number): TableSizes => ({

@@ -2,7 +2,7 @@
 // and re-measuring a few relations without touching the others.
 import { describe, expect, it } from "vitest";
 import type { RelationLock } from "@/lib/pg/locks";
-import { applySizes, emptySnapshot, forgetRelations, knownOids, type SizeRow } from "@/lib/pg/storage/size-model";
+import { applySizes, emptySnapshot, forgetRelations, knownOids, type SizeRow } from "@/lib/pg/relations/size-model";
 
 // Rows as RELATION_SIZES returns them: a table names its TOAST table, an index its table.
 const table = (oid: number, bytes: number, toast = 0, estimated = false): SizeRow => ({ oid, relkind: "r", schema: "public", name: `r${oid}`, toast_oid: toast, index_of: null, estimated, bytes });

@@ -1,5 +1,5 @@
 import { handler } from "@/lib/api/handler";
-import { databaseMigrationHistory } from "@/lib/pg/migrations/database";
+import { databaseMigrationHistory } from "@/lib/pg/migration-history/database";
 import { ServerParams } from "@/lib/schemas/common";
 import { MigrationHistoryResponse } from "@/lib/schemas/migrations";
 import { DatabaseQuery } from "@/lib/schemas/servers";
