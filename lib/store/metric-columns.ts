@@ -17,6 +17,22 @@ interface Column {
 
 const c = (col: string, agg: Agg, kind: Kind = "int"): Column => ({ col, agg, kind });
 
+/** pg_stat_database's cumulative counters: kept per server (summed) and per database alike. */
+const STAT_DATABASE_COUNTERS: readonly Column[] = [
+  c("xact_commit", "last"),
+  c("xact_rollback", "last"),
+  c("blks_read", "last"),
+  c("blks_hit", "last"),
+  c("tup_returned", "last"),
+  c("tup_fetched", "last"),
+  c("tup_inserted", "last"),
+  c("tup_updated", "last"),
+  c("tup_deleted", "last"),
+  c("temp_files", "last"),
+  c("temp_bytes", "last"),
+  c("deadlocks", "last"),
+];
+
 export const SERVER_COLUMNS: readonly Column[] = [
   c("postmaster_start", "last", "time"),
   c("version_num", "last"),
@@ -49,18 +65,7 @@ export const SERVER_COLUMNS: readonly Column[] = [
   c("ckpt_write_ms", "last", "float"),
   c("ckpt_sync_ms", "last", "float"),
   c("ckpt_reset", "last", "time"),
-  c("xact_commit", "last"),
-  c("xact_rollback", "last"),
-  c("blks_read", "last"),
-  c("blks_hit", "last"),
-  c("tup_returned", "last"),
-  c("tup_fetched", "last"),
-  c("tup_inserted", "last"),
-  c("tup_updated", "last"),
-  c("tup_deleted", "last"),
-  c("temp_files", "last"),
-  c("temp_bytes", "last"),
-  c("deadlocks", "last"),
+  ...STAT_DATABASE_COUNTERS,
   c("db_epoch", "last"),
 ];
 
@@ -72,18 +77,7 @@ export const DATABASE_COLUMNS: readonly Column[] = [
   c("conn_active", "avg"),
   c("conn_idle", "avg"),
   c("conn_idle_in_xact", "avg"),
-  c("xact_commit", "last"),
-  c("xact_rollback", "last"),
-  c("blks_read", "last"),
-  c("blks_hit", "last"),
-  c("tup_returned", "last"),
-  c("tup_fetched", "last"),
-  c("tup_inserted", "last"),
-  c("tup_updated", "last"),
-  c("tup_deleted", "last"),
-  c("temp_files", "last"),
-  c("temp_bytes", "last"),
-  c("deadlocks", "last"),
+  ...STAT_DATABASE_COUNTERS,
 ];
 
 export type ServerColumn = (typeof SERVER_COLUMNS)[number]["col"];
