@@ -8,14 +8,19 @@ import { z } from "./zod";
 // field here, never a 500 carrying PostgreSQL's error text. Every request field is built from these.
 
 const NO_NUL = "must not contain NUL bytes (\\u0000)";
+const WELL_FORMED = "must be well-formed Unicode (no lone surrogate such as \\ud800)";
+// A lone UTF-16 surrogate cannot be encoded as UTF-8: it would reach the store or a hash as
+// U+FFFD or an exception, so it is refused here like a NUL byte.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Request text: at most `max` characters (and at least `min`), no NUL byte. */
+/** Request text: at most `max` characters (and at least `min`), no NUL byte, well-formed Unicode. */
 export const text = (max: number, min = 0) =>
   z
     .string()
     .min(min)
     .max(max)
-    .refine((s) => !s.includes("\u0000"), NO_NUL);
+    .refine((s) => !s.includes("\u0000"), NO_NUL)
+    .refine((s) => !LONE_SURROGATE.test(s), WELL_FORMED);
 
 /** Optional text from a URL: an empty value (a cleared filter input) means absent. */
 export const optionalText = (max: number) => z.preprocess((v) => (v === "" ? undefined : v), text(max).optional());

@@ -130,7 +130,7 @@ describe.each(pgServers())("malformed input on PG $major", (s) => {
   const AUTH = ["/api/auth/password", "/api/auth/login", "/api/auth/logout"];
   const order = () => [...routes.filter((r) => !AUTH.includes(r.urlPath)), ...AUTH.map((p) => routes.find((r) => r.urlPath === p)!).filter(Boolean)];
 
-  test("named cases: NUL in q/schema/db, minSizeBytes=1e20 or 0.5, a NUL in a login name → 400 naming the field", async () => {
+  test("named cases: NUL in q/schema/db, minSizeBytes=1e20 or 0.5, a NUL or lone surrogate in a login → 400 naming the field", async () => {
     const tables = await import("@/app/api/servers/[server]/tables/route");
     const cases: [string, string][] = [
       ["q=a%00b", "q"],
@@ -156,6 +156,10 @@ describe.each(pgServers())("malformed input on PG $major", (s) => {
     const res = await callRoute(login, "POST", "/api/auth/login", { body: { name: "admin\u00001", password: "whatever password" } });
     expect(res.status).toBe(400);
     expect((await res.json()).error.issues[0].path).toBe("name");
+    // Lone UTF-16 surrogates (found by the generated run below as a 500 on sign-in).
+    const lone = await callRoute(login, "POST", "/api/auth/login", { body: { name: "\udfff", password: "\ud800" } });
+    expect(lone.status).toBe(400);
+    expect((await lone.json()).error.issues.map((i: { path: string }) => i.path)).toEqual(["name", "password"]);
   });
 
   test("a body over the cap gets 413, by its Content-Length and by the bytes actually streamed", async () => {
