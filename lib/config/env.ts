@@ -131,6 +131,14 @@ const EnvSchema = z.object({
     (v) => (v === "" || v === undefined ? undefined : v),
     z.coerce.number().int().min(1).max(3_600).default(15),
   ),
+  /**
+   * Seconds between two background health runs per server (every check, for the fleet cards' worst
+   * finding). The checks read a lot of catalog: minutes, not the sample interval.
+   */
+  PGWARDEN_HEALTH_INTERVAL_S: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(10).max(86_400).default(300),
+  ),
   /** Days of metric history kept in the store (hourly points); older partitions are dropped. */
   PGWARDEN_METRICS_RETENTION_DAYS: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : v),
