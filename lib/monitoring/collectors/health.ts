@@ -10,7 +10,8 @@ import type { Collector } from "../collector";
 // nobody has opened, and is the same on every replica.
 export const healthCollector: Collector<HealthResponse> = {
   name: "health",
-  intervalS: () => env().PGWARDEN_HEALTH_INTERVAL_S,
+  intervalS: () => env().PGWARDEN_HEALTH_INTERVAL_S || 86_400,
+  appliesTo: () => env().PGWARDEN_HEALTH_INTERVAL_S > 0,
   // A replica taking 200 servers over would otherwise start 200 catalog-heavy runs at once.
   maxConcurrent: 2,
   read: (server) => healthReport(server.id, undefined),
