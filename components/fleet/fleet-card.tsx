@@ -58,7 +58,11 @@ export function FleetCard({ s }: { s: FleetServer }) {
           </Link>
         ) : (
           <Link href={`/servers/${encodeURIComponent(s.id)}/health`} className="text-zinc-500 hover:underline">
-            {s.healthCheckedAt ? "health: no finding" : "health: not checked yet"}
+            {!s.healthCheckedAt
+              ? "health: not checked yet"
+              : s.healthFailedChecks
+                ? `health: no finding, ${s.healthFailedChecks} check${s.healthFailedChecks === 1 ? "" : "s"} could not run`
+                : "health: no finding"}
           </Link>
         )}
       </div>

@@ -131,6 +131,15 @@ const EnvSchema = z.object({
     (v) => (v === "" || v === undefined ? undefined : v),
     z.coerce.number().int().min(1).max(3_600).default(15),
   ),
+  /**
+   * Seconds between two background health runs per server (every check, for the fleet cards' worst
+   * finding). The checks read a lot of catalog: minutes, not the sample interval. 0: no background
+   * runs (cards then show page views' runs only).
+   */
+  PGWARDEN_HEALTH_INTERVAL_S: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(0).max(86_400).default(300).refine((n) => n === 0 || n >= 10, "0 (off) or at least 10 seconds"),
+  ),
   /** Days of metric history kept in the store (hourly points); older partitions are dropped. */
   PGWARDEN_METRICS_RETENTION_DAYS: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : v),

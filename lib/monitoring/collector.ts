@@ -19,6 +19,12 @@ export interface Collector<T = unknown> {
   name: string;
   /** seconds between two runs for one server */
   intervalS(): number;
+  /**
+   * At most this many runs of this collector at once on a replica (default: only the sampler's
+   * overall limit). A heavy collector taking many servers over at once must not hold every run
+   * slot while the 15 s samples wait.
+   */
+  maxConcurrent?: number;
   /** default: every configured server */
   appliesTo?(server: ServerConfig): boolean;
   /** reads the monitored server; throws (a DbError for database failures) when it cannot */

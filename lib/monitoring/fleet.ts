@@ -3,7 +3,7 @@ import { can, type RoleAssignment } from "@/lib/auth/permissions";
 import { env } from "@/lib/config/env";
 import { servers } from "@/lib/config/servers";
 import type { FleetResponse, FleetServer } from "@/lib/schemas/metrics";
-import { lastHealth } from "@/lib/pg/health/worst";
+import { latestHealth, type LatestHealth } from "@/lib/store/health-latest";
 import { latestPoints, serverStates, type ServerState } from "@/lib/store/metric-reads";
 import type { Point } from "./charts";
 import { epochOf, increase, ratePerSecond } from "./rates";
@@ -49,6 +49,7 @@ export function fleetCard(server: { id: string; name: string }, points: Point[],
     replicationLag: null,
     worstFinding: null,
     healthCheckedAt: null,
+    healthFailedChecks: null,
   };
   if (status !== "up" || !cur) return base;
 
@@ -81,19 +82,21 @@ export function fleetCard(server: { id: string; name: string }, points: Point[],
   };
 }
 
-/** The last health run's worst finding (inactive slot retaining WAL, failing archiver, ...) on the card. */
-function withHealth(card: FleetServer): FleetServer {
-  const h = lastHealth(card.id);
-  return h ? { ...card, worstFinding: h.worst, healthCheckedAt: h.at } : card;
+/**
+ * The newest health run's worst finding (inactive slot retaining WAL, failing archiver, ...) on the
+ * card, whichever replica ran it. Kept on a down card too: what was wrong before it went down.
+ */
+function withHealth(card: FleetServer, h: LatestHealth | undefined): FleetServer {
+  return h ? { ...card, worstFinding: h.worst, healthCheckedAt: h.at, healthFailedChecks: h.failedChecks } : card;
 }
 
 export async function fleetSummaries(user: RoleAssignment, now = Date.now()): Promise<FleetResponse> {
   const visible = servers().filter((s) => can(user, s.id, "read"));
   const ids = visible.map((s) => s.id);
   const intervalMs = env().PGWARDEN_SAMPLE_INTERVAL_S * 1000;
-  const [points, states] = await Promise.all([latestPoints(ids, 2, 4 * intervalMs), serverStates(ids)]);
+  const [points, states, health] = await Promise.all([latestPoints(ids, 2, 4 * intervalMs), serverStates(ids), latestHealth(ids)]);
   return {
-    servers: visible.map((s) => withHealth(fleetCard(s, (points.get(s.id) ?? []) as Point[], states.get(s.id), now, intervalMs))),
+    servers: visible.map((s) => withHealth(fleetCard(s, (points.get(s.id) ?? []) as Point[], states.get(s.id), now, intervalMs), health.get(s.id))),
     sampleIntervalSeconds: intervalMs / 1000,
     readAt: Date.now(),
   };

@@ -177,9 +177,16 @@ function tick(s: Sampler) {
   for (const d of due) {
     if (s.running.size >= MAX_CONCURRENT) break; // the rest start on a later tick
     if (s.busyServers.has(d.server.id)) continue;
+    if (d.c.maxConcurrent !== undefined && runningOf(s, d.c) >= d.c.maxConcurrent) continue;
     s.lastSlot.set(d.key, d.slot); // a run that was late does not repeat the intervals it missed
     run(s, d.c, d.server, d.key);
   }
+}
+
+function runningOf(s: Sampler, c: Collector): number {
+  let n = 0;
+  for (const key of s.running) if (key.startsWith(`${c.name}\u0000`)) n++;
+  return n;
 }
 
 function findServerSafe(id: string): ServerConfig | undefined {

@@ -126,6 +126,8 @@ export const FleetServer = z.object({
   worstFinding: WorstFinding,
   /** when the worst finding was checked (epoch ms); null: no health run known for this server */
   healthCheckedAt: z.number().nullable(),
+  /** checks of that run that could not run (a privilege, a timeout): "no finding" is then not "healthy" */
+  healthFailedChecks: z.number().int().nullable(),
 });
 export type FleetServer = z.infer<typeof FleetServer>;
 

@@ -37,6 +37,9 @@ describe("sampler leases across two console processes (PG 18 and 14 clusters)", 
       // The survivor opens 100 new connections at once (SCRAM on both sides); on a test machine
       // shared with other test files the default 3 s connect timeout fails some of them.
       PGWARDEN_CONNECT_TIMEOUT_MS: "10000",
+      // This test counts the 10 s samples; 200 background health runs (catalog-heavy, on two small
+      // clusters) would only add load. The health collector is tested in sampler-store.test.ts.
+      PGWARDEN_HEALTH_INTERVAL_S: "0",
     };
     st = await connect(appUrl);
   });

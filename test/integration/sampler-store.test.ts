@@ -271,4 +271,41 @@ describe.each(pgServers())("sampler and metric store on PG $major", (s) => {
       resetEnvCache();
     }
   });
+  test("the health collector's run is the fleet card's worst finding, on every replica; fixed, it goes", async () => {
+    const { healthCollector } = await import("@/lib/monitoring/collectors/health");
+    const { invalidateReads } = await import("@/lib/pg/cache");
+    const { ALL_KEYS } = await import("@/lib/pg/cache-keys");
+    const fleetRoute = await import("@/app/api/fleet/route");
+    const card = async () => {
+      const res = await callRoute(fleetRoute, "GET", "/api/fleet", { cookie });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as FleetResponse).servers.find((x) => x.id === server)!;
+    };
+    const c = await connect(dbUrl);
+    try {
+      await c.query(`CREATE TABLE hc_card (id int PRIMARY KEY)`);
+      await c.query(`CREATE SEQUENCE hc_card_seq AS integer OWNED BY hc_card.id`);
+      await c.query(`SELECT setval('hc_card_seq', 2100000000)`);
+      invalidateReads(ALL_KEYS);
+      expect(await run(healthCollector)).toBe(true);
+      const stored = await st.query(`SELECT worst_check, critical, failed_checks FROM health_latest WHERE server = $1`, [server]);
+      expect(stored.rows).toEqual([{ worst_check: "sequence_exhaustion", critical: expect.any(Number), failed_checks: 0 }]);
+      expect(stored.rows[0].critical).toBeGreaterThanOrEqual(1);
+      // The card reads the store, not this process's memory: what another replica would show.
+      const sick = await card();
+      expect(sick.worstFinding).toMatchObject({ severity: "critical", check: "sequence_exhaustion" });
+      expect(sick.worstFinding!.title).toContain("hc_card_seq");
+      expect(sick.healthFailedChecks).toBe(0);
+
+      await c.query(`DROP TABLE hc_card`);
+      invalidateReads(ALL_KEYS);
+      expect(await run(healthCollector)).toBe(true);
+      const fixed = await card();
+      expect(fixed.worstFinding?.check).not.toBe("sequence_exhaustion");
+      expect(fixed.healthCheckedAt).toBeGreaterThan(sick.healthCheckedAt!);
+    } finally {
+      await c.query(`DROP TABLE IF EXISTS hc_card`);
+      await c.end();
+    }
+  });
 });

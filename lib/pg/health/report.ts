@@ -1,6 +1,8 @@
 import "server-only";
 import type { Finding, Limit } from "@/lib/schemas/findings";
 import type { HealthCheckRun, HealthFinding, HealthResponse } from "@/lib/schemas/health";
+import { logFailure } from "@/lib/log";
+import { saveHealth } from "@/lib/store/health-latest";
 import { cacheKey } from "../cache-keys";
 import { cached } from "../cache";
 import { resolveDatabase } from "../databases";
@@ -14,7 +16,6 @@ import { sequenceChecks } from "./sequences";
 import { settingsChecks } from "./settings";
 import { tableChecks } from "./tables";
 import { DEFAULT_THRESHOLDS, type CheckOutput, type Seeing, type Thresholds, type Tx } from "./types";
-import { rememberHealth } from "./worst";
 
 // GET /api/servers/:s/health?db=: every check, each in its own short read-only transaction so one
 // that fails (a privilege, a timeout) is reported as such and the others still answer.
@@ -126,7 +127,9 @@ async function report(server: string, db: string | undefined): Promise<HealthRes
     durationMs: Math.round(performance.now() - started),
     readAt: Date.now(),
   };
-  rememberHealth(server, res);
+  // Every real run (a page view's or the background collector's) becomes the fleet card's newest
+  // finding; a store that cannot take it must not cost the page its report.
+  await saveHealth(res).catch(logFailure(`saving the health run of ${server}`));
   return res;
 }
 

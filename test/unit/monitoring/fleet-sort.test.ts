@@ -18,6 +18,7 @@ const card = (id: string, over: Partial<FleetServer> = {}): FleetServer => ({
   replicationLag: null,
   worstFinding: null,
   healthCheckedAt: null,
+  healthFailedChecks: null,
   ...over,
 });
 
