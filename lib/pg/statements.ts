@@ -1,5 +1,5 @@
 import "server-only";
-import { statementKey, type Counters } from "@/lib/monitoring/statement-deltas";
+import type { Counters } from "@/lib/monitoring/statement-deltas";
 import { DbError } from "./errors";
 import { read } from "./run";
 import type { Queryable } from "./types";
@@ -16,29 +16,14 @@ import type { Queryable } from "./types";
 export type StatementCounters = Counters;
 
 export interface StatementSnapshot {
-  /**
-   * statements with a queryid the console's role may see: all of them (`complete`), or only those
-   * whose calls differ from the `since` counters given (new ones included)
-   */
+  /** statements with a queryid the console's role may see */
   rows: StatementCounters[];
-  complete: boolean;
-  /** with `since` (not complete): its statements that are no longer in pg_stat_statements (keys) */
-  gone: string[];
-  /** every entry, hidden ones included */
-  entries: number;
   /** entries without a queryid: other roles' statements, hidden without pg_read_all_stats */
   hidden: number;
   /** pg_stat_statements_info (14+): entries evicted at pg_stat_statements.max since its reset */
   dealloc: number | null;
   statsReset: string | null;
   maxEntries: number | null;
-  postmasterStart: string;
-}
-
-/** The previous snapshot's counters and epoch: statements whose calls did not change are not sent. */
-export interface SnapshotSince {
-  rows: Iterable<StatementCounters>;
-  statsReset: string | null;
   postmasterStart: string;
 }
 
@@ -63,13 +48,12 @@ const TEXTS = /* sql */ `
 
 const columnCache = new Map<string, Set<string>>();
 
-/** The snapshot read for the view's columns; `filtered`: only statements changed since $1–$5 (exported for the bench). */
-export function snapshotSql(cols: Set<string>, filtered: boolean): string {
+function snapshotSql(cols: Set<string>): string {
   const has = (c: string) => cols.has(c);
   const exec = has("total_exec_time") ? "s.total_exec_time" : "s.total_time";
   const plan = has("total_plan_time") ? "s.total_plan_time::float8" : "NULL::float8";
   const readTime = has("shared_blk_read_time") ? "s.shared_blk_read_time" : has("blk_read_time") ? "s.blk_read_time" : "NULL";
-  const read = /* sql */ `
+  return /* sql */ `
   SELECT s.queryid::text AS queryid, coalesce(d.datname, s.dbid::text) AS datname,
          coalesce(r.rolname, s.userid::text) AS username, ${has("toplevel") ? "s.toplevel" : "true"} AS toplevel,
          s.calls::float8 AS calls, ${exec}::float8 AS exec_ms, ${plan} AS plan_ms, s.rows::float8 AS rows,
@@ -79,28 +63,9 @@ export function snapshotSql(cols: Set<string>, filtered: boolean): string {
     FROM pg_stat_statements(false) s
     LEFT JOIN pg_database d ON d.oid = s.dbid
     LEFT JOIN pg_roles r ON r.oid = s.userid`;
-  if (!filtered) return read;
-  // Most of 5,000 statements did not run in a minute: comparing calls with the previous snapshot's
-  // (sent as arrays) here sends ~300 rows instead of 5,000 — the rows' output and transfer, not the
-  // scan of the shared hash table, were most of the read's time. The previous snapshot's entries
-  // that are gone (evicted) come back as keys only; the one row with the counts is always there.
-  return /* sql */ `
-  WITH s AS MATERIALIZED (${read}),
-  p AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::float8[]) AS p(queryid, datname, username, toplevel, calls)
-  ),
-  c AS (SELECT count(*)::int AS entries, count(*) FILTER (WHERE queryid IS NULL)::int AS hidden FROM s)
-  SELECT c.entries, c.hidden, x.* FROM c LEFT JOIN LATERAL (
-    SELECT false AS gone, s.* FROM s
-      LEFT JOIN p ON p.queryid = s.queryid AND p.datname = s.datname AND p.username = s.username AND p.toplevel = s.toplevel
-     WHERE s.queryid IS NOT NULL AND p.calls IS DISTINCT FROM s.calls
-    UNION ALL
-    SELECT true, p.queryid, p.datname, p.username, p.toplevel, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM p
-     WHERE NOT EXISTS (SELECT FROM s WHERE s.queryid = p.queryid AND s.datname = p.datname AND s.username = p.username AND s.toplevel = p.toplevel)
-  ) x ON true`;
 }
 
-async function snapshotIn(db: Queryable, server: string, since?: SnapshotSince): Promise<StatementSnapshot | StatementsUnavailable> {
+async function snapshotIn(db: Queryable, server: string): Promise<StatementSnapshot | StatementsUnavailable> {
   const info = (await db.query(INFO)).rows[0];
   if (!info.installed) {
     return { unavailable: "not_installed", message: "The pg_stat_statements extension is not created in the database the console connects to." };
@@ -110,39 +75,23 @@ async function snapshotIn(db: Queryable, server: string, since?: SnapshotSince):
     cols = new Set((await db.query(COLUMNS)).rows.map((r) => r.attname as string));
     columnCache.set(server, cols);
   }
-  const extra = info.has_info ? (await db.query(INFO_14)).rows[0] : null;
-  const statsReset = extra?.stats_reset ? new Date(extra.stats_reset).toISOString() : null;
-  const postmasterStart = new Date(info.postmaster_start).toISOString();
-  const base = { dealloc: extra ? Number(extra.dealloc) : null, statsReset, maxEntries: info.max_entries ?? null, postmasterStart };
-  // After a reset or a restart every entry counts from zero: one whose calls happen to equal the
-  // old value must not be skipped, so the whole view is read.
-  if (since && since.statsReset === statsReset && since.postmasterStart === postmasterStart) {
-    const k: [string[], string[], string[], boolean[], number[]] = [[], [], [], [], []];
-    for (const r of since.rows) {
-      k[0].push(r.queryid);
-      k[1].push(r.datname);
-      k[2].push(r.username);
-      k[3].push(r.toplevel);
-      k[4].push(r.calls);
-    }
-    const res = (await db.query(snapshotSql(cols, true), k)).rows as (StatementCounters & { entries: number; hidden: number; gone: boolean | null })[];
-    const rows: StatementCounters[] = [];
-    const gone: string[] = [];
-    for (const { entries: _e, hidden: _h, gone: g, ...r } of res) {
-      if (g === true) gone.push(statementKey(r));
-      else if (g === false) rows.push(r);
-    }
-    return { ...base, rows, complete: false, gone, entries: res[0]?.entries ?? 0, hidden: res[0]?.hidden ?? 0 };
-  }
-  const all = (await db.query(snapshotSql(cols, false))).rows as (StatementCounters & { queryid: string | null })[];
+  const all = (await db.query(snapshotSql(cols))).rows as (StatementCounters & { queryid: string | null })[];
   const rows = all.filter((r) => r.queryid !== null) as StatementCounters[];
-  return { ...base, rows, complete: true, gone: [], entries: all.length, hidden: all.length - rows.length };
+  const extra = info.has_info ? (await db.query(INFO_14)).rows[0] : null;
+  return {
+    rows,
+    hidden: all.length - rows.length,
+    dealloc: extra ? Number(extra.dealloc) : null,
+    statsReset: extra?.stats_reset ? new Date(extra.stats_reset).toISOString() : null,
+    maxEntries: info.max_entries ?? null,
+    postmasterStart: new Date(info.postmaster_start).toISOString(),
+  };
 }
 
 /** One snapshot of pg_stat_statements on the server's default database (it is cluster-wide). */
-export async function readStatementSnapshot(server: string, since?: SnapshotSince): Promise<StatementSnapshot | StatementsUnavailable> {
+export async function readStatementSnapshot(server: string): Promise<StatementSnapshot | StatementsUnavailable> {
   try {
-    return await read({ server }, (db) => snapshotIn(db, server, since));
+    return await read({ server }, (db) => snapshotIn(db, server));
   } catch (err) {
     // "pg_stat_statements must be loaded via shared_preload_libraries" is 55000.
     if (err instanceof DbError && err.sqlstate === "55000") {

@@ -5,7 +5,7 @@ import { readStatementSnapshot, readStatementTexts, type StatementSnapshot, type
 import { rollUpStatements, type RollupPosition } from "@/lib/store/statement-rollups";
 import { insertStatementSnapshot, insertStatementTexts, lastStatementSnapshots, missingStatementTexts } from "@/lib/store/statements";
 import type { Collector, CollectorContext } from "../collector";
-import { indexSnapshot, statementDeltas, statementKey, type Counters, type SnapshotEpoch } from "../statement-deltas";
+import { indexSnapshot, statementDeltas, type Counters, type SnapshotEpoch } from "../statement-deltas";
 
 // pg_stat_statements once per PGWARDEN_STATEMENTS_INTERVAL_S (60 s): the delta of every statement
 // that ran since the previous snapshot (statement-deltas.ts), the number evicted, and the texts of
@@ -27,8 +27,6 @@ const mem = (g.__pgwardenStatementsCollector ??= { prev: new Map(), rollups: new
 interface Snapshot {
   snap: StatementSnapshot;
   epoch: SnapshotEpoch;
-  /** every visible statement's counters now: what the next snapshot compares with */
-  next: Map<string, Counters>;
   result: ReturnType<typeof statementDeltas> | null;
   texts: { queryid: string; query: string }[];
 }
@@ -37,22 +35,12 @@ type Read = Snapshot | StatementsUnavailable;
 // Deltas are computed here, at read time, so that texts are fetched only for the statements that
 // ran in the interval and have none stored yet: a baseline fetches no text at all, and a busy
 // minute a few hundred at most (the texts file is read whole by every call that shows texts).
-// The server sends only the statements whose calls changed since the previous snapshot (and the
-// keys of those gone); the counters of the others are carried over from it.
 async function readAll(server: string): Promise<Read> {
-  const prev = mem.prev.get(server);
-  const since = prev && { rows: prev.rows.values(), statsReset: prev.epoch.statsReset, postmasterStart: prev.epoch.postmasterStart };
-  const snap = await readStatementSnapshot(server, since);
+  const snap = await readStatementSnapshot(server);
   if ("unavailable" in snap) return snap;
   const epoch: SnapshotEpoch = { statsReset: snap.statsReset, postmasterStart: snap.postmasterStart, dealloc: snap.dealloc };
+  const prev = mem.prev.get(server);
   const result = prev ? statementDeltas(prev, snap.rows, epoch) : null;
-  let next: Map<string, Counters>;
-  if (snap.complete || !prev) next = indexSnapshot(snap.rows);
-  else {
-    next = new Map(prev.rows);
-    for (const k of snap.gone) next.delete(k);
-    for (const r of snap.rows) next.set(statementKey(r), r);
-  }
   const fresh = await missingStatementTexts(server, [...new Set((result?.deltas ?? []).map((r) => r.queryid))]);
   const raw = fresh.length ? await readStatementTexts(server, fresh) : new Map<string, string>();
   if (raw.size) await loadSqlParser();
@@ -60,7 +48,7 @@ async function readAll(server: string): Promise<Read> {
     const clipped = query.length > TEXT_LIMIT ? `${query.slice(0, TEXT_LIMIT)} …` : query;
     return { queryid, query: redactSql(clipped) };
   });
-  return { snap, epoch, next, result, texts };
+  return { snap, epoch, result, texts };
 }
 
 export const statementsCollector: Collector<Read> = {
@@ -80,7 +68,7 @@ export const statementsCollector: Collector<Read> = {
       {
         at: ctx.at,
         hasDeltas: r.result !== null,
-        entries: r.snap.entries,
+        entries: r.snap.rows.length + r.snap.hidden,
         maxEntries: r.snap.maxEntries,
         hidden: r.snap.hidden,
         deallocDelta: r.result?.deallocDelta ?? null,
@@ -89,7 +77,7 @@ export const statementsCollector: Collector<Read> = {
       },
       r.result?.deltas ?? [],
     );
-    mem.prev.set(id, { rows: r.next, epoch: r.epoch });
+    mem.prev.set(id, { rows: indexSnapshot(r.snap.rows), epoch: r.epoch });
     try {
       mem.rollups.set(id, await rollUpStatements(id, ctx.at, mem.rollups.get(id)));
     } catch (err) {
