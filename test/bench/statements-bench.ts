@@ -166,6 +166,16 @@ export async function benchStatements(): Promise<Figures> {
       times.push(performance.now() - t);
     }
     out["  the same for one database (a third of them), p50 (ms)"] = Math.round(percentile(times, 50));
+    // The same read without rollups (the marks gone, every bucket is read from the raw deltas):
+    // the read before rollups, measured in this run for the ratio.
+    await withClient(storeUrl, (c) => c.query(`DELETE FROM metric_statement_rollup_marks WHERE server = 'bench'`));
+    const rawTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      t = performance.now();
+      await topQueries("bench", { window: "1h", sort: "total", limit: 100 }, viewer);
+      rawTimes.push(performance.now() - t);
+    }
+    out["  for comparison: sorted by total from the raw deltas only (no rollups), p50 (ms)"] = Math.round(percentile(rawTimes, 50));
     out["  host load average during the run (1 min, 2 cores)"] = os.loadavg()[0]!.toFixed(1);
   } finally {
     await closeStore();
