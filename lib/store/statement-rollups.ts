@@ -97,33 +97,32 @@ async function rollUp(server: string, spanMs: number, end: number): Promise<void
   }
 }
 
-/** Where this process's rollups of a server stand: the last bucket end rolled, per span. */
-export type RollupPosition = { tens: number | null; hours: number | null };
+/** Where this process's rollups of a server stand: the last bucket end rolled (or skipped as empty), per span. */
+export type RollupPosition = { tens: number; hours: number };
 
-async function startOf(server: string, spanMs: number, now: number): Promise<number | null> {
+async function startOf(server: string, spanMs: number, now: number): Promise<number> {
   const db = await store();
   const since = new Date(now - CATCH_UP_MS);
   const last = (await db.query(LAST_MARK, [server, spanMs / 1000, since])).rows[0]?.at as number | null;
   if (last !== null && last !== undefined) return last;
   const first = (await db.query(FIRST_RAW, [server, since])).rows[0]?.at as number | null;
-  // The bucket holding the first delta is the first to roll up: "after" is just before it.
-  return first === null || first === undefined ? null : first - 1;
+  // The bucket holding the first delta is the first to roll up: "after" is just before it. With no
+  // delta at all, the buckets that ended are empty (reads find no raw rows there either): start
+  // after them, rather than asking the store again at every snapshot of a quiet server.
+  return first === null || first === undefined ? Math.floor((now - 1) / spanMs) * spanMs : first - 1;
 }
 
 /**
  * Rolls up the buckets that ended before `at` (the time of the snapshot just stored: every later
  * snapshot of this server is stored after it, by this lease holder). 10-minute buckets first, then
- * the hours those complete. Returns the new position (null: nothing stored yet).
+ * the hours those complete. Returns the new position.
  */
 export async function rollUpStatements(server: string, at: number, pos: RollupPosition | undefined): Promise<RollupPosition> {
-  const next: RollupPosition =
-    pos && pos.tens !== null ? { ...pos } : { tens: await startOf(server, TEN_MIN_MS, at), hours: await startOf(server, HOUR_MS, at) };
-  if (next.tens === null) return next;
+  const next: RollupPosition = pos ? { ...pos } : { tens: await startOf(server, TEN_MIN_MS, at), hours: await startOf(server, HOUR_MS, at) };
   for (const end of bucketEnds(next.tens, at - 1, TEN_MIN_MS, MAX_TENS)) {
     await rollUp(server, TEN_MIN_MS, end);
     next.tens = end;
   }
-  next.hours ??= next.tens - 1;
   for (const end of bucketEnds(next.hours, next.tens, HOUR_MS, MAX_HOURS)) {
     await rollUp(server, HOUR_MS, end);
     next.hours = end;
