@@ -4,6 +4,7 @@ import os from "node:os";
 import { env } from "@/lib/config/env";
 import { findServer, servers, type ServerConfig } from "@/lib/config/servers";
 import { dropOldPartitions, ensurePartitions } from "@/lib/store/metrics";
+import { pruneStatementTexts } from "@/lib/store/statements";
 import { leaseRound, releaseAll } from "@/lib/store/sampler-leases";
 import type { Collector } from "./collector";
 import { COLLECTORS } from "./collectors";
@@ -286,6 +287,8 @@ async function housekeeping(s: Sampler) {
   try {
     await ensurePartitions(2);
     await dropOldPartitions(env().PGWARDEN_METRICS_RETENTION_DAYS);
+    // With the deltas and rollups gone, texts of statements that stopped running go too.
+    await pruneStatementTexts();
     s.logged.delete("housekeeping");
   } catch (err) {
     s.nextHousekeepingAt = Date.now() + 60_000; // try again soon

@@ -28,7 +28,12 @@ const INSERT_TEXTS = /* sql */ `
   SELECT $1, t.queryid, t.query FROM jsonb_to_recordset($2::jsonb) AS t(queryid bigint, query text)
   ON CONFLICT DO NOTHING`;
 
-const KNOWN_TEXTS = /* sql */ `SELECT queryid::text AS queryid FROM metric_statement_texts WHERE server = $1`;
+// Asked per snapshot for the statements that ran (not cached in memory): a text pruned by the
+// retention step, or stored by another replica, is then seen as it is in the store.
+const MISSING_TEXTS = /* sql */ `
+  SELECT q::text AS queryid FROM unnest($2::bigint[]) q
+   WHERE NOT EXISTS (SELECT FROM metric_statement_texts t WHERE t.server = $1 AND t.queryid = q)`;
+const PRUNE_TEXTS = /* sql */ `SELECT pgwarden_statement_texts_prune($1) AS n`;
 const LAST_SNAPSHOTS = /* sql */ `
   SELECT server, (extract(epoch FROM max(at)) * 1000)::float8 AS at FROM metric_statement_snapshots
    WHERE server = ANY($1) AND at > now() - interval '1 day' GROUP BY server`;
@@ -67,8 +72,19 @@ export async function insertStatementTexts(server: string, texts: { queryid: str
   if (texts.length) await (await store()).query(INSERT_TEXTS, [server, JSON.stringify(texts)]);
 }
 
-export async function knownStatementTexts(server: string): Promise<Set<string>> {
-  return new Set((await (await store()).query(KNOWN_TEXTS, [server])).rows.map((r) => r.queryid as string));
+/** The queryids among `queryids` that have no stored text. */
+export async function missingStatementTexts(server: string, queryids: string[]): Promise<string[]> {
+  if (!queryids.length) return [];
+  return (await (await store()).query(MISSING_TEXTS, [server, queryids])).rows.map((r) => r.queryid as string);
+}
+
+/**
+ * Deletes the texts that no delta or rollup references any more (their statements have not run
+ * within the history's retention); texts first seen within `keepDays` stay. Part of the retention
+ * step, after old partitions are dropped. Returns how many went.
+ */
+export async function pruneStatementTexts(keepDays = 1): Promise<number> {
+  return Number((await (await store()).query(PRUNE_TEXTS, [keepDays])).rows[0]?.n ?? 0);
 }
 
 export async function lastStatementSnapshots(servers: string[]): Promise<Map<string, number | null>> {

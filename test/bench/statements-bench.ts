@@ -13,6 +13,7 @@ import { topQueries } from "@/lib/pg/statements-view";
 import { STATEMENT_SORTS } from "@/lib/schemas/statements";
 import { closeStore } from "@/lib/store/db";
 import { ensurePartitions } from "@/lib/store/metrics";
+import { rollUpStatements } from "@/lib/store/statement-rollups";
 import { withClient } from "../../lib/cli/demo-database";
 import { writeServersFile } from "../helpers/sampler-process";
 
@@ -111,6 +112,8 @@ export async function benchStatements(): Promise<Figures> {
       // Only the seeded hour below: the snapshots measured above go.
       await c.query(`DELETE FROM metric_statement_samples WHERE server = 'bench'`);
       await c.query(`DELETE FROM metric_statement_snapshots WHERE server = 'bench'`);
+      await c.query(`DELETE FROM metric_statement_rollups WHERE server = 'bench'`);
+      await c.query(`DELETE FROM metric_statement_rollup_marks WHERE server = 'bench'`);
       await c.query(
         `INSERT INTO metric_statement_snapshots (server, at, has_deltas, entries, max_entries, dealloc_delta)
          SELECT 'bench', to_timestamp($1 / 1000.0) - m * interval '1 minute', true, 5000, 5000, 0 FROM generate_series(0, 59) m`,
@@ -129,8 +132,21 @@ export async function benchStatements(): Promise<Figures> {
       );
       await c.query(`ANALYZE metric_statement_samples`);
     });
+    // The collector's rollup step, as it runs after the snapshot that ends a bucket: here all of
+    // the seeded hour's finished 10-minute buckets (and an hour, when one ended in it) at once.
+    t = performance.now();
+    await rollUpStatements("bench", now + 1, undefined);
+    out["rollup of the seeded hour's finished buckets (10 min and hourly), once (ms)"] = Math.round(performance.now() - t);
+    await withClient(storeUrl, async (c) => {
+      await c.query(`ANALYZE metric_statement_rollups`);
+      const { rows } = await c.query(
+        `SELECT count(*) FILTER (WHERE span_s = 600)::int AS tens, count(*) FILTER (WHERE span_s = 3600)::int AS hours
+           FROM metric_statement_rollup_marks WHERE server = 'bench'`,
+      );
+      out["  buckets rolled up (10 min / hourly)"] = `${rows[0].tens} / ${rows[0].hours}`;
+    });
     const rows = await withClient(storeUrl, async (c) => Number((await c.query(`SELECT count(*) AS n FROM metric_statement_samples WHERE server = 'bench' AND at > now() - interval '1 hour'`)).rows[0].n));
-    out["top queries, 1 h: delta rows in the window"] = rows;
+    out["top queries, 1 h: raw delta rows in the window (before rollups)"] = rows;
     const viewer = "viewer" as const;
     await topQueries("bench", { window: "1h", sort: "total", limit: 100 }, viewer); // warm: store connection, parser, probe
     for (const sort of ["total", "mean", "calls"] as const satisfies readonly (typeof STATEMENT_SORTS)[number][]) {
@@ -150,6 +166,16 @@ export async function benchStatements(): Promise<Figures> {
       times.push(performance.now() - t);
     }
     out["  the same for one database (a third of them), p50 (ms)"] = Math.round(percentile(times, 50));
+    // The same read without rollups (the marks gone, every bucket is read from the raw deltas):
+    // the read before rollups, measured in this run for the ratio.
+    await withClient(storeUrl, (c) => c.query(`DELETE FROM metric_statement_rollup_marks WHERE server = 'bench'`));
+    const rawTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      t = performance.now();
+      await topQueries("bench", { window: "1h", sort: "total", limit: 100 }, viewer);
+      rawTimes.push(performance.now() - t);
+    }
+    out["  for comparison: sorted by total from the raw deltas only (no rollups), p50 (ms)"] = Math.round(percentile(rawTimes, 50));
     out["  host load average during the run (1 min, 2 cores)"] = os.loadavg()[0]!.toFixed(1);
   } finally {
     await closeStore();

@@ -2,7 +2,8 @@ import "server-only";
 import { env } from "@/lib/config/env";
 import { loadSqlParser, redactSql } from "@/lib/pg/redact";
 import { readStatementSnapshot, readStatementTexts, type StatementSnapshot, type StatementsUnavailable } from "@/lib/pg/statements";
-import { insertStatementSnapshot, insertStatementTexts, knownStatementTexts, lastStatementSnapshots } from "@/lib/store/statements";
+import { rollUpStatements, type RollupPosition } from "@/lib/store/statement-rollups";
+import { insertStatementSnapshot, insertStatementTexts, lastStatementSnapshots, missingStatementTexts } from "@/lib/store/statements";
 import type { Collector, CollectorContext } from "../collector";
 import { indexSnapshot, statementDeltas, type Counters, type SnapshotEpoch } from "../statement-deltas";
 
@@ -10,17 +11,18 @@ import { indexSnapshot, statementDeltas, type Counters, type SnapshotEpoch } fro
 // that ran since the previous snapshot (statement-deltas.ts), the number evicted, and the texts of
 // statements not stored yet (redacted before they reach the store). The previous snapshot is kept
 // in this process's memory: the first snapshot after a start or a lease takeover is a baseline
-// without deltas (the interval before it is not attributed rather than guessed).
+// without deltas (the interval before it is not attributed rather than guessed). After storing,
+// the 10-minute buckets and hours that ended are rolled up (lib/store/statement-rollups.ts).
 
 /** Stored texts are clipped: pg_stat_statements keeps whole texts, a top list needs the start. */
 const TEXT_LIMIT = 16_384;
 
 interface Memory {
   prev: Map<string, { rows: Map<string, Counters>; epoch: SnapshotEpoch }>;
-  known: Map<string, Set<string>>;
+  rollups: Map<string, RollupPosition>;
 }
 const g = globalThis as typeof globalThis & { __pgwardenStatementsCollector?: Memory };
-const mem = (g.__pgwardenStatementsCollector ??= { prev: new Map(), known: new Map() });
+const mem = (g.__pgwardenStatementsCollector ??= { prev: new Map(), rollups: new Map() });
 
 interface Snapshot {
   snap: StatementSnapshot;
@@ -29,15 +31,6 @@ interface Snapshot {
   texts: { queryid: string; query: string }[];
 }
 type Read = Snapshot | StatementsUnavailable;
-
-async function known(server: string): Promise<Set<string>> {
-  let k = mem.known.get(server);
-  if (!k) {
-    k = await knownStatementTexts(server);
-    mem.known.set(server, k);
-  }
-  return k;
-}
 
 // Deltas are computed here, at read time, so that texts are fetched only for the statements that
 // ran in the interval and have none stored yet: a baseline fetches no text at all, and a busy
@@ -48,8 +41,7 @@ async function readAll(server: string): Promise<Read> {
   const epoch: SnapshotEpoch = { statsReset: snap.statsReset, postmasterStart: snap.postmasterStart, dealloc: snap.dealloc };
   const prev = mem.prev.get(server);
   const result = prev ? statementDeltas(prev, snap.rows, epoch) : null;
-  const have = await known(server);
-  const fresh = [...new Set((result?.deltas ?? []).map((r) => r.queryid))].filter((q) => !have.has(q));
+  const fresh = await missingStatementTexts(server, [...new Set((result?.deltas ?? []).map((r) => r.queryid))]);
   const raw = fresh.length ? await readStatementTexts(server, fresh) : new Map<string, string>();
   if (raw.size) await loadSqlParser();
   const texts = [...raw].map(([queryid, query]) => {
@@ -71,8 +63,6 @@ export const statementsCollector: Collector<Read> = {
     }
     // Texts first: a statement in the top list always has its text.
     await insertStatementTexts(id, r.texts);
-    const k = await known(id);
-    for (const t of r.texts) k.add(t.queryid);
     await insertStatementSnapshot(
       id,
       {
@@ -88,6 +78,14 @@ export const statementsCollector: Collector<Read> = {
       r.result?.deltas ?? [],
     );
     mem.prev.set(id, { rows: indexSnapshot(r.snap.rows), epoch: r.epoch });
+    try {
+      mem.rollups.set(id, await rollUpStatements(id, ctx.at, mem.rollups.get(id)));
+    } catch (err) {
+      // The snapshot is stored; reads fall back to raw deltas for buckets not rolled up, and the
+      // next snapshot tries again from the store's marks.
+      mem.rollups.delete(id);
+      console.error(`pgwarden: rolling up statements of server ${id} failed:`, err);
+    }
   },
   // After a takeover, continue the schedule; a server without a recent snapshot waits for its
   // slot in the next interval instead of being read at once: a replica claiming 200 servers must
@@ -99,8 +97,8 @@ export const statementsCollector: Collector<Read> = {
   },
 };
 
-/** Tests switch stores between files: forget the previous snapshots and known texts. */
+/** Tests switch stores between files: forget the previous snapshots and rollup positions. */
 export function forgetStatementsCollectorState() {
   mem.prev.clear();
-  mem.known.clear();
+  mem.rollups.clear();
 }
