@@ -1,6 +1,6 @@
 import "server-only";
 import { cacheKey, LIFETIMES } from "./cache-keys";
-import { cached } from "./cache";
+import { cached, cachedIfReady } from "./cache";
 import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
 import { backgroundRead, coalescedRead, read } from "./run";
@@ -63,15 +63,25 @@ const INDEX_DEFINITIONS = /* sql */ `
      AND ($2::oid[] IS NULL OR i.indexrelid = ANY($2::oid[]) OR i.indrelid = ANY($2::oid[]))`;
 
 // Tables and indexes of user schemas: what the snapshot must hold (besides TOAST, which comes with
-// its table). The count and OID sum are compared first (cheap: ≈ 40 ms at 10,000 tables); only when
-// they differ are the OIDs the snapshot lacks looked for (≈ 10× that, with 30,000 OIDs sent).
+// its table).
 const USER_RELATIONS = /* sql */ `
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'm', 'p', 'i') AND c.relpersistence <> 't'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'`;
+// Relations created since the snapshot, looked for on every poll: their OIDs are higher than any it
+// holds (one cluster-wide counter), so this is a range scan of pg_class's OID index, well under a
+// millisecond at 10,000 tables where comparing the whole catalog cost ≈ 40 ms each time.
+const NEWER = /* sql */ `SELECT c.oid ${USER_RELATIONS} AND c.oid > $1::oid ORDER BY c.oid LIMIT 1000`;
+// The census, rarer (cache-keys.ts "size-census"): what the OID watermark cannot see — a relation
+// whose CREATE was still uncommitted while the snapshot was taken, the counter wrapping around,
+// drops. The count and OID sum are compared first (≈ 40 ms at 10,000 tables); only when they
+// differ are the missing and the gone relations looked for (≈ 10× that, with 30,000 OIDs sent).
 const FINGERPRINT = /* sql */ `SELECT count(*)::int8 AS n, coalesce(sum(c.oid::int8), 0)::int8 AS s ${USER_RELATIONS}`;
-const UNSEEN = /* sql */ `SELECT c.oid ${USER_RELATIONS} AND c.oid NOT IN (SELECT unnest($1::oid[]))`;
+const MISSING_OR_GONE = /* sql */ `
+  SELECT c.oid, false AS gone ${USER_RELATIONS} AND c.oid NOT IN (SELECT unnest($1::oid[]))
+  UNION ALL
+  SELECT h.oid, true FROM unnest($1::oid[]) AS h(oid) WHERE NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = h.oid)`;
 
 const MAX_LOCK_RETRIES = 3;
 
@@ -154,20 +164,35 @@ export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
 /**
  * Measures what the snapshot lacks: relations created since it was taken, relations a finished
  * job changed (forgotten), and those estimated because of a lock (measured exactly once it is gone).
+ * With `census`, also relations the OID watermark misses, and drops relations gone from the catalog
+ * (so the Tables total stays the number of tables). Returns how many relations were measured.
  */
-export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<number> {
-  const held = fingerprint(snap);
-  const now = (await db.query(FINGERPRINT)).rows[0];
-  const unseen: number[] = now.n === held.n && now.s === held.s ? [] : (await db.query(UNSEEN, [held.oids])).rows.map((r) => r.oid);
+export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot, opts: { census?: boolean } = {}): Promise<number> {
+  const unseen: number[] = (await db.query(NEWER, [snap.newestOid])).rows.map((r) => r.oid);
+  if (opts.census) {
+    const held = fingerprint(snap);
+    const now = (await db.query(FINGERPRINT)).rows[0];
+    if (now.n !== held.n || now.s !== held.s) {
+      const found: { oid: number; gone: boolean }[] = (await db.query(MISSING_OR_GONE, [held.oids])).rows;
+      const gone = found.filter((r) => r.gone).map((r) => r.oid);
+      if (gone.length > 0) forgetRelations(snap, gone);
+      unseen.push(...found.filter((r) => !r.gone).map((r) => r.oid));
+    }
+  }
   const locked = [...snap.lockedParts()];
   if (unseen.length === 0 && locked.length === 0) return 0;
   const only = [...new Set([...unseen, ...locked])];
   const m = await measureRelations(db, { only });
   applySizes(snap, m.rows, new Map(), m.locks);
+  // A relation the snapshot does not place (not a user table's) is not looked for again either.
+  for (const oid of unseen) if (oid > snap.newestOid) snap.newestOid = oid;
   return only.length;
 }
 
 export const SIZE_SNAPSHOT_TTL_MS = LIFETIMES["size-snapshot"].ttlMs;
+
+/** How often the census (sizeNewcomers with `census`) runs while a snapshot is served. */
+export const SIZE_CENSUS_MS = LIFETIMES["size-census"].ttlMs!; // a fixed TTL (cache-keys.ts)
 
 /** Served while a newer snapshot is computed in the background (sizes change slowly). */
 export const SIZE_SNAPSHOT_MAX_STALE_MS = LIFETIMES["size-snapshot"].maxStaleMs;
@@ -232,8 +257,24 @@ function applyForgets(snap: SizeSnapshot, server: string) {
 
 /** The cached snapshot with every relation of the database sized now: what the pages read. */
 export async function currentSizes(target: Target): Promise<SizeSnapshot> {
-  const snap = await cachedSizeSnapshot(target);
+  return upToDate(target, await cachedSizeSnapshot(target));
+}
+
+/**
+ * Like currentSizes, but without waiting for a snapshot that is not there yet (the first look at
+ * a database: seconds at 10,000 tables): undefined then, while it is computed in the background.
+ */
+export async function readySizes(target: Target): Promise<SizeSnapshot | undefined> {
+  const snap = await cachedIfReady(cacheKey(await clusterScope(target), "size-snapshot"), () => backgroundRead(target, sizeSnapshot));
+  return snap && upToDate(target, snap);
+}
+
+async function upToDate(target: Target, snap: SizeSnapshot): Promise<SizeSnapshot> {
   applyForgets(snap, target.server);
+  // The census first (rare, it may drop relations; none while the snapshot is younger than its
+  // interval), then the cheap look for newer OIDs (every poll).
+  const round = Math.floor((Date.now() - snap.takenAt) / SIZE_CENSUS_MS);
+  if (round > 0) await coalescedRead(target, ["size-census", snap.takenAt, round], (db) => sizeNewcomers(db, snap, { census: true }));
   await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
   return snap;
 }

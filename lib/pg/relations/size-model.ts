@@ -98,6 +98,11 @@ export interface SizeSnapshot {
   indexSizes: number[];
   parts: Map<number, Part>;
   byOwner: Map<number, Set<number>>;
+  /**
+   * the highest OID held: OIDs come from one cluster-wide counter, so a relation created since
+   * has a higher one (lib/pg/size-snapshot.ts looks for those on every poll)
+   */
+  newestOid: number;
   /** ids of the job "forgets" already applied (lib/pg/size-snapshot.ts) */
   applied: Set<number>;
   /** relations to measure again on next sight: estimated, or an index whose definition is unknown */
@@ -115,6 +120,7 @@ export function emptySnapshot(database: string, startedAt: number): SizeSnapshot
     tableTotals: [],
     indexOids: [],
     indexSizes: [],
+    newestOid: 0,
     parts: new Map(),
     byOwner: new Map(),
     applied: new Set(),
@@ -225,6 +231,8 @@ function rebuildArrays(snap: SizeSnapshot) {
   snap.tableTotals = tables.map((t) => t.totalBytes);
   snap.indexOids = indexes.map((i) => i.oid);
   snap.indexSizes = indexes.map((i) => i.sizeBytes);
+  // Never lowered: a relation dropped since does not make older OIDs look new.
+  for (const oid of snap.parts.keys()) if (oid > snap.newestOid) snap.newestOid = oid;
 }
 
 /** Drops relations (tables with their TOAST and indexes, or single indexes) to be measured again. */
