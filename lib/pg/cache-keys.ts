@@ -46,7 +46,8 @@ export const LIFETIMES = {
   tables: poll(),
   // the page is keyed by its filters; a short fixed TTL keeps paging through them cheap
   indexes: poll(1_500),
-  "index-findings": poll(10_000),
+  // judging all 20,000 indexes of a 10k-table database (scan counters move slowly): once a minute
+  "index-findings": poll(60_000),
   /** relations newer than the size snapshot's OIDs: an index range scan, every poll */
   "size-newcomers": poll(),
   /** the size snapshot compared with the whole catalog (≈ 40 ms at 10k tables): once per round */
