@@ -60,6 +60,9 @@ function pruneExpired(now: number) {
   for (const [k, e] of entries) if (e.settled && now - e.at >= e.ttlMs) entries.delete(k);
 }
 
+/** How many poll reads are held (tests: expired ones are let go). */
+export const heldReads = () => entries.size;
+
 /** After an action, the next poll read under `prefix` must see the new state. */
 export function invalidateReads(prefix: CachePrefix) {
   for (const k of entries.keys()) if (k.startsWith(prefix)) entries.delete(k);
