@@ -39,7 +39,8 @@ const snapshot = (ttlMs: number, maxStaleMs: number, boundedWait = false): Snaps
 
 export const LIFETIMES = {
   activity: poll(),
-  databases: poll(),
+  // every database-scoped request checks ?db= against it; a name not in it is looked for again at once
+  databases: poll(30_000),
   "current-database": poll(),
   "server-facts": poll(),
   "backend-locks": poll(),

@@ -175,15 +175,17 @@ export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot, opts: { c
     if (now.n !== held.n || now.s !== held.s) {
       const found: { oid: number; gone: boolean }[] = (await db.query(MISSING_OR_GONE, [held.oids])).rows;
       const gone = found.filter((r) => r.gone).map((r) => r.oid);
-      if (gone.length > 0) forgetRelations(snap, gone);
+      if (gone.length > 0) forgetRelations(snap, gone, { gone: true });
       unseen.push(...found.filter((r) => !r.gone).map((r) => r.oid));
     }
   }
   const locked = [...snap.lockedParts()];
-  if (unseen.length === 0 && locked.length === 0) return 0;
-  const only = [...new Set([...unseen, ...locked])];
+  const pending = [...snap.pending];
+  if (unseen.length === 0 && locked.length === 0 && pending.length === 0) return 0;
+  const only = [...new Set([...unseen, ...locked, ...pending])];
   const m = await measureRelations(db, { only });
   applySizes(snap, m.rows, new Map(), m.locks);
+  for (const oid of pending) snap.pending.delete(oid);
   // A relation the snapshot does not place (not a user table's) is not looked for again either.
   for (const oid of unseen) if (oid > snap.newestOid) snap.newestOid = oid;
   return only.length;
@@ -255,26 +257,30 @@ function applyForgets(snap: SizeSnapshot, server: string) {
   }
 }
 
-/** The cached snapshot with every relation of the database sized now: what the pages read. */
-export async function currentSizes(target: Target): Promise<SizeSnapshot> {
-  return upToDate(target, await cachedSizeSnapshot(target));
+/**
+ * The cached snapshot with every relation of the database sized now: what the pages read.
+ * `newcomers: false`: the caller runs sizeNewcomers itself, in its own read (one transaction less
+ * per poll for the Tables page).
+ */
+export async function currentSizes(target: Target, opts: { newcomers?: boolean } = {}): Promise<SizeSnapshot> {
+  return upToDate(target, await cachedSizeSnapshot(target), opts.newcomers ?? true);
 }
 
 /**
  * Like currentSizes, but without waiting for a snapshot that is not there yet (the first look at
  * a database: seconds at 10,000 tables): undefined then, while it is computed in the background.
  */
-export async function readySizes(target: Target): Promise<SizeSnapshot | undefined> {
+export async function readySizes(target: Target, opts: { newcomers?: boolean } = {}): Promise<SizeSnapshot | undefined> {
   const snap = await cachedIfReady(cacheKey(await clusterScope(target), "size-snapshot"), () => backgroundRead(target, sizeSnapshot));
-  return snap && upToDate(target, snap);
+  return snap && upToDate(target, snap, opts.newcomers ?? true);
 }
 
-async function upToDate(target: Target, snap: SizeSnapshot): Promise<SizeSnapshot> {
+async function upToDate(target: Target, snap: SizeSnapshot, newcomers: boolean): Promise<SizeSnapshot> {
   applyForgets(snap, target.server);
   // The census first (rare, it may drop relations; none while the snapshot is younger than its
   // interval), then the cheap look for newer OIDs (every poll).
   const round = Math.floor((Date.now() - snap.takenAt) / SIZE_CENSUS_MS);
   if (round > 0) await coalescedRead(target, ["size-census", snap.takenAt, round], (db) => sizeNewcomers(db, snap, { census: true }));
-  await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
+  if (newcomers) await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
   return snap;
 }

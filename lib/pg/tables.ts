@@ -214,7 +214,8 @@ export async function autovacuumServerEnabled(db: Queryable): Promise<boolean> {
 export async function tablesPage(server: string, query: TablesQuery, mode: { firstView?: boolean } = {}): Promise<TablesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  const ready = mode.firstView && !opts.minSizeBytes ? await readySizes(target) : await currentSizes(target);
+  // Relations created since the snapshot are looked for in the page's own read (below).
+  const ready = mode.firstView && !opts.minSizeBytes ? await readySizes(target, { newcomers: false }) : await currentSizes(target, { newcomers: false });
   if (!ready) {
     return coalescedRead(target, ["tables", "provisional", JSON.stringify(opts)], async (db) => ({
       ...(await provisionalTables(db, opts)),
@@ -226,9 +227,9 @@ export async function tablesPage(server: string, query: TablesQuery, mode: { fir
   }
   const sizes = ready;
   return coalescedRead(target, ["tables", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
-    let page = await tables(db, opts, sizes);
-    // A table created since the last look (within the newcomers pass's TTL): measured now.
-    if (page.rows.some((r) => !sizes.tables.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await tables(db, opts, sizes);
+    // A table created since the last look (an index range scan on pg_class): measured first.
+    await sizeNewcomers(db, sizes);
+    const page = await tables(db, opts, sizes);
     return {
       ...page,
       autovacuumServerEnabled: await autovacuumServerEnabled(db),
