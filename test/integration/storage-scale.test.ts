@@ -171,6 +171,21 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     expect(full.rows[0]!.totalBytes).toBe(exact);
   });
 
+  test("the database list is kept between polls, and read again at once for a name it lacks", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const late = `${dbName}_late`;
+    await withClient(s.url, (c) => c.query(`DROP DATABASE IF EXISTS ${late}`));
+    expect(await serverDatabases(server)).not.toContainEqual({ name: late }); // the list is read (and kept)
+    await freshDatabase(s.url, late);
+    const page = await tablesPage(server, TablesQuery.parse({ db: late }));
+    expect(page.total).toBe(0);
+    expect(await serverDatabases(server)).toContainEqual({ name: late });
+    await expect(tablesPage(server, TablesQuery.parse({ db: `${late}_none` }))).rejects.toMatchObject({ code: "unknown_database" });
+    await closeAllPools();
+    await withClient(s.url, (c) => c.query(`DROP DATABASE ${late} WITH (FORCE)`));
+  });
+
   test("two server entries for the same cluster share one snapshot; the database list is names only", async () => {
     await useServers([
       { id: server, url: s.url },
