@@ -13,7 +13,7 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./relations/s
 // ARCHITECTURE §3), so they are computed ONCE per interval for every relation of a database and
 // reused by the tables, indexes and space views, which then only sort and page. Index definitions
 // (a catalog deparse each, ≈ 400 ms for all) are read lazily, a page at a time (indexDefinitions). Relations created since, or touched by a finished
-// job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B for a minute.
+// job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B until the next snapshot.
 //
 // Lock-aware: pg_relation_size and pg_get_indexdef take ACCESS SHARE, which waits behind a
 // granted or queued ACCESS EXCLUSIVE (lib/pg/relation-locks.ts). Such relations are sized from relpages ×
@@ -221,8 +221,8 @@ export async function clusterScope(target: Target): Promise<{ server: string; da
 const sameCluster = (a: string, b: string) => a === b || (clusterOfServer.has(a) && clusterOfServer.get(a) === clusterOfServer.get(b));
 
 /**
- * The snapshot for (server, database), computed at most once per minute however many viewers
- * ask (single-flight), refreshed in the background rather than on a viewer's request, with its own
+ * The snapshot for (server, database), computed at most once per lifetime (cache-keys.ts: 10
+ * minutes) however many viewers ask (single-flight), refreshed in the background rather than on a viewer's request, with its own
  * statement_timeout. A viewer waits for a cold one at most statement_timeout + 1 s (the bound for
  * any request): after that the answer is "still computing" while it finishes in the background.
  */
