@@ -88,7 +88,7 @@ export function SpacePage({ server }: { server: string }) {
       <Section title={`Largest tables${query.db ? ` in ${query.db}` : ""}`}>
         {data && (
           <p className="text-xs text-zinc-500">
-            Sizes computed <Timestamp at={data.sizesAt} /> (refreshed at most once a minute).
+            Sizes as of <Timestamp at={data.sizesAt} /> (measured every 10 minutes while someone looks).
           </p>
         )}
         <DataTable columns={TABLE_COLUMNS} rows={data?.topTables} rowKey={(t) => t.oid} error={q.error} empty="No tables." initialSort={{ key: "total", dir: "desc" }} testId="space-tables" />

@@ -96,12 +96,18 @@ export function TablesPage({ server, initial }: { server: string; initial?: Tabl
       {data && !data.autovacuumServerEnabled && (
         <p className="rounded bg-red-50 px-2 py-1 text-sm text-red-900 dark:bg-red-950/40 dark:text-red-200">autovacuum is OFF on this server: no table is vacuumed automatically.</p>
       )}
-      {data && (
-        <p className="text-xs text-zinc-500">
-          Sizes are computed once a minute for the whole database (last: <Timestamp at={data.sizesAt} />
-          ); counters since the last statistics reset.
-        </p>
-      )}
+      {data &&
+        (data.sizesPending ? (
+          <p className="text-xs text-zinc-500" data-testid="sizes-pending">
+            Measuring the whole database&apos;s sizes: these tables were measured alone, in the order of the pages the catalog records for
+            them (as of their last VACUUM/ANALYZE); the full list follows. Counters since the last statistics reset.
+          </p>
+        ) : (
+          <p className="text-xs text-zinc-500">
+            Sizes as of <Timestamp at={data.sizesAt} /> (the whole database is measured every 10 minutes while someone looks; tables created
+            since are measured on sight); counters since the last statistics reset.
+          </p>
+        ))}
       <MaintenanceBar server={server} db={query.db} commands={["vacuum", "vacuum_analyze", "analyze", "reindex_table", "vacuum_full"]} sel={sel} poll={q} />
       <DataTable
         columns={columns}

@@ -39,15 +39,20 @@ const snapshot = (ttlMs: number, maxStaleMs: number, boundedWait = false): Snaps
 
 export const LIFETIMES = {
   activity: poll(),
-  databases: poll(),
+  // every database-scoped request checks ?db= against it; a name not in it is looked for again at once
+  databases: poll(30_000),
   "current-database": poll(),
   "server-facts": poll(),
   "backend-locks": poll(),
   tables: poll(),
   // the page is keyed by its filters; a short fixed TTL keeps paging through them cheap
   indexes: poll(1_500),
-  "index-findings": poll(10_000),
+  // judging all 20,000 indexes of a 10k-table database (scan counters move slowly): once a minute
+  "index-findings": poll(60_000),
+  /** relations newer than the size snapshot's OIDs: an index range scan, every poll */
   "size-newcomers": poll(),
+  /** the size snapshot compared with the whole catalog (≈ 40 ms at 10k tables): once per round */
+  "size-census": poll(2 * 60_000),
   "migration-history": poll(),
   replication: poll(),
   archiving: poll(),
@@ -58,10 +63,14 @@ export const LIFETIMES = {
   "statements-probe": poll(),
   /** reads of a running job through its direct connection (progress polls) */
   "job-read": poll(),
-  // sizes change slowly; computing them costs ~350 ms at 10k tables (ARCHITECTURE §3)
-  "size-snapshot": snapshot(60_000, 10 * 60_000, true),
+  // Sizes change slowly; measuring every relation costs ≈ 0.35 s at 10k tables on an idle machine
+  // (ARCHITECTURE §3), seconds on a busy one: once every 10 minutes, and only while someone looks
+  // (a request past the lifetime starts the refresh; the old one is served meanwhile, up to an
+  // hour). Relations created since are measured on sight (lib/pg/size-snapshot.ts sizeNewcomers);
+  // the pages say how old the figures are.
+  "size-snapshot": snapshot(10 * 60_000, 60 * 60_000, true),
   // pg_database_size() stat()s every file (120–300 ms per database at 10k tables): Space only
-  "database-sizes": snapshot(60_000, 10 * 60_000),
+  "database-sizes": snapshot(10 * 60_000, 60 * 60_000),
   // WAL files come and go every checkpoint; a minute is fine
   "wal-size": snapshot(60_000, 10 * 60_000),
   // the estimate moves only with VACUUM/ANALYZE; ≈ 0.8 s at 10k tables (issue 11: DB time per viewer)

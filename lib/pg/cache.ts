@@ -14,6 +14,7 @@ import { StillComputingError, toDbError } from "./errors";
 // 10,004 tables three cold requests used to run the size snapshot three times).
 interface Entry {
   at: number;
+  ttlMs: number;
   promise: Promise<unknown>;
   settled: boolean;
 }
@@ -33,7 +34,7 @@ export function coalesce<T>(key: CacheKey, ttlMs: number, load: () => Promise<T>
   const hit = entries.get(key);
   if (hit && (!hit.settled || now - hit.at < ttlMs)) return hit.promise as Promise<T>;
   const promise = start(load);
-  const entry: Entry = { at: now, promise, settled: false };
+  const entry: Entry = { at: now, ttlMs, promise, settled: false };
   entries.set(key, entry);
   // A failure is shared by the callers waiting on it, but not cached for later ones. This handler
   // also makes sure a rejection nobody awaits is never an unhandledRejection.
@@ -44,13 +45,23 @@ export function coalesce<T>(key: CacheKey, ttlMs: number, load: () => Promise<T>
       if (entries.get(key) === entry) entries.delete(key);
     },
   );
-  if (entries.size > 5_000) pruneOlderThan(now - 60_000);
+  if (now - lastPrune >= PRUNE_EVERY_MS || entries.size > 5_000) pruneExpired(now);
   return promise;
 }
 
-function pruneOlderThan(cutoff: number) {
-  for (const [k, e] of entries) if (e.settled && e.at < cutoff) entries.delete(k);
+// Expired results are dropped, not kept until their key is asked again: most keys are never asked
+// again (they carry a snapshot's time, a viewer's filters), and some hold a whole database's
+// findings — 20 viewers used to keep every poll's answer in memory.
+const PRUNE_EVERY_MS = 5_000;
+let lastPrune = 0;
+
+function pruneExpired(now: number) {
+  lastPrune = now;
+  for (const [k, e] of entries) if (e.settled && now - e.at >= e.ttlMs) entries.delete(k);
 }
+
+/** How many poll reads are held (tests: expired ones are let go). */
+export const heldReads = () => entries.size;
 
 /** After an action, the next poll read under `prefix` must see the new state. */
 export function invalidateReads(prefix: CachePrefix) {
@@ -132,6 +143,20 @@ export function invalidateSnapshots(prefix: CachePrefix, areas?: readonly Area[]
     generation.set(key, (generation.get(key) ?? 0) + 1);
     refreshes.delete(k);
   }
+}
+
+/**
+ * A snapshot's value if one can be served now (fresh, or stale within its limit while one refresh
+ * runs); otherwise its computation is started (shared with every other caller as usual) and
+ * undefined is answered at once, for a page that shows something cheaper meanwhile.
+ */
+export async function cachedIfReady<T>(key: CacheKey, load: () => Promise<T>): Promise<T | undefined> {
+  const life = LIFETIMES[areaOf(key)];
+  const hit = stale.get(key);
+  if (life.kind === "poll" || (hit && Date.now() - hit.at < life.maxStaleMs)) return cached(key, load);
+  // Nobody waits for this one: its failure is logged here (the next caller starts another).
+  coalesceStale(key, life.ttlMs, life.maxStaleMs, load).catch((err: Error) => console.error(`pgwarden: computing ${printable(key)} failed:`, err?.message ?? err));
+  return undefined;
 }
 
 /** THE read-cache call: the lifetime comes from the key's area (cache-keys.ts). */

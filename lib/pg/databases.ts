@@ -1,7 +1,7 @@
 import "server-only";
 import { DomainError } from "@/lib/errors";
-import { cacheKey } from "./cache-keys";
-import { cached } from "./cache";
+import { cacheKey, scopePrefix } from "./cache-keys";
+import { cached, invalidateReads } from "./cache";
 import { backgroundRead, coalescedRead, timed } from "./run";
 import type { Target } from "./pools";
 import type { Queryable } from "./types";
@@ -68,8 +68,14 @@ export function databaseSizes(server: string): Promise<DatabaseInfo[]> {
  */
 export async function resolveDatabase(server: string, name: string | undefined): Promise<Target> {
   if (name === undefined) return { server };
-  const known = await serverDatabases(server);
-  if (!known.some((d) => d.name === name)) {
+  const has = (list: DatabaseName[]) => list.some((d) => d.name === name);
+  let known = await serverDatabases(server);
+  if (!has(known)) {
+    // The list is kept for a while (cache-keys.ts): a database created since is looked for again.
+    invalidateReads(scopePrefix({ server, database: "" }));
+    known = await serverDatabases(server);
+  }
+  if (!has(known)) {
     throw new DomainError("not_found", "unknown_database", "No connectable database with that name on this server.");
   }
   return { server, database: name };

@@ -1,6 +1,6 @@
 import "server-only";
 import { cacheKey, LIFETIMES } from "./cache-keys";
-import { cached } from "./cache";
+import { cached, cachedIfReady } from "./cache";
 import { exclusiveLocks, type RelationLock } from "./locks";
 import type { Target } from "./pools";
 import { backgroundRead, coalescedRead, read } from "./run";
@@ -13,7 +13,7 @@ export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./relations/s
 // ARCHITECTURE §3), so they are computed ONCE per interval for every relation of a database and
 // reused by the tables, indexes and space views, which then only sort and page. Index definitions
 // (a catalog deparse each, ≈ 400 ms for all) are read lazily, a page at a time (indexDefinitions). Relations created since, or touched by a finished
-// job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B for a minute.
+// job, are measured on first sight (sizeNewcomers), so nothing is shown as 0 B until the next snapshot.
 //
 // Lock-aware: pg_relation_size and pg_get_indexdef take ACCESS SHARE, which waits behind a
 // granted or queued ACCESS EXCLUSIVE (lib/pg/relation-locks.ts). Such relations are sized from relpages ×
@@ -63,15 +63,25 @@ const INDEX_DEFINITIONS = /* sql */ `
      AND ($2::oid[] IS NULL OR i.indexrelid = ANY($2::oid[]) OR i.indrelid = ANY($2::oid[]))`;
 
 // Tables and indexes of user schemas: what the snapshot must hold (besides TOAST, which comes with
-// its table). The count and OID sum are compared first (cheap: ≈ 40 ms at 10,000 tables); only when
-// they differ are the OIDs the snapshot lacks looked for (≈ 10× that, with 30,000 OIDs sent).
+// its table).
 const USER_RELATIONS = /* sql */ `
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'm', 'p', 'i') AND c.relpersistence <> 't'
    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'`;
+// Relations created since the snapshot, looked for on every poll: their OIDs are higher than any it
+// holds (one cluster-wide counter), so this is a range scan of pg_class's OID index, well under a
+// millisecond at 10,000 tables where comparing the whole catalog cost ≈ 40 ms each time.
+const NEWER = /* sql */ `SELECT c.oid ${USER_RELATIONS} AND c.oid > $1::oid ORDER BY c.oid LIMIT 1000`;
+// The census, rarer (cache-keys.ts "size-census"): what the OID watermark cannot see — a relation
+// whose CREATE was still uncommitted while the snapshot was taken, the counter wrapping around,
+// drops. The count and OID sum are compared first (≈ 40 ms at 10,000 tables); only when they
+// differ are the missing and the gone relations looked for (≈ 10× that, with 30,000 OIDs sent).
 const FINGERPRINT = /* sql */ `SELECT count(*)::int8 AS n, coalesce(sum(c.oid::int8), 0)::int8 AS s ${USER_RELATIONS}`;
-const UNSEEN = /* sql */ `SELECT c.oid ${USER_RELATIONS} AND c.oid NOT IN (SELECT unnest($1::oid[]))`;
+const MISSING_OR_GONE = /* sql */ `
+  SELECT c.oid, false AS gone ${USER_RELATIONS} AND c.oid NOT IN (SELECT unnest($1::oid[]))
+  UNION ALL
+  SELECT h.oid, true FROM unnest($1::oid[]) AS h(oid) WHERE NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = h.oid)`;
 
 const MAX_LOCK_RETRIES = 3;
 
@@ -154,20 +164,37 @@ export async function sizeSnapshot(db: Queryable): Promise<SizeSnapshot> {
 /**
  * Measures what the snapshot lacks: relations created since it was taken, relations a finished
  * job changed (forgotten), and those estimated because of a lock (measured exactly once it is gone).
+ * With `census`, also relations the OID watermark misses, and drops relations gone from the catalog
+ * (so the Tables total stays the number of tables). Returns how many relations were measured.
  */
-export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot): Promise<number> {
-  const held = fingerprint(snap);
-  const now = (await db.query(FINGERPRINT)).rows[0];
-  const unseen: number[] = now.n === held.n && now.s === held.s ? [] : (await db.query(UNSEEN, [held.oids])).rows.map((r) => r.oid);
+export async function sizeNewcomers(db: Queryable, snap: SizeSnapshot, opts: { census?: boolean } = {}): Promise<number> {
+  const unseen: number[] = (await db.query(NEWER, [snap.newestOid])).rows.map((r) => r.oid);
+  if (opts.census) {
+    const held = fingerprint(snap);
+    const now = (await db.query(FINGERPRINT)).rows[0];
+    if (now.n !== held.n || now.s !== held.s) {
+      const found: { oid: number; gone: boolean }[] = (await db.query(MISSING_OR_GONE, [held.oids])).rows;
+      const gone = found.filter((r) => r.gone).map((r) => r.oid);
+      if (gone.length > 0) forgetRelations(snap, gone, { gone: true });
+      unseen.push(...found.filter((r) => !r.gone).map((r) => r.oid));
+    }
+  }
   const locked = [...snap.lockedParts()];
-  if (unseen.length === 0 && locked.length === 0) return 0;
-  const only = [...new Set([...unseen, ...locked])];
+  const pending = [...snap.pending];
+  if (unseen.length === 0 && locked.length === 0 && pending.length === 0) return 0;
+  const only = [...new Set([...unseen, ...locked, ...pending])];
   const m = await measureRelations(db, { only });
   applySizes(snap, m.rows, new Map(), m.locks);
+  for (const oid of pending) snap.pending.delete(oid);
+  // A relation the snapshot does not place (not a user table's) is not looked for again either.
+  for (const oid of unseen) if (oid > snap.newestOid) snap.newestOid = oid;
   return only.length;
 }
 
 export const SIZE_SNAPSHOT_TTL_MS = LIFETIMES["size-snapshot"].ttlMs;
+
+/** How often the census (sizeNewcomers with `census`) runs while a snapshot is served. */
+export const SIZE_CENSUS_MS = LIFETIMES["size-census"].ttlMs!; // a fixed TTL (cache-keys.ts)
 
 /** Served while a newer snapshot is computed in the background (sizes change slowly). */
 export const SIZE_SNAPSHOT_MAX_STALE_MS = LIFETIMES["size-snapshot"].maxStaleMs;
@@ -194,8 +221,8 @@ export async function clusterScope(target: Target): Promise<{ server: string; da
 const sameCluster = (a: string, b: string) => a === b || (clusterOfServer.has(a) && clusterOfServer.get(a) === clusterOfServer.get(b));
 
 /**
- * The snapshot for (server, database), computed at most once per minute however many viewers
- * ask (single-flight), refreshed in the background rather than on a viewer's request, with its own
+ * The snapshot for (server, database), computed at most once per lifetime (cache-keys.ts: 10
+ * minutes) however many viewers ask (single-flight), refreshed in the background rather than on a viewer's request, with its own
  * statement_timeout. A viewer waits for a cold one at most statement_timeout + 1 s (the bound for
  * any request): after that the answer is "still computing" while it finishes in the background.
  */
@@ -230,10 +257,30 @@ function applyForgets(snap: SizeSnapshot, server: string) {
   }
 }
 
-/** The cached snapshot with every relation of the database sized now: what the pages read. */
-export async function currentSizes(target: Target): Promise<SizeSnapshot> {
-  const snap = await cachedSizeSnapshot(target);
+/**
+ * The cached snapshot with every relation of the database sized now: what the pages read.
+ * `newcomers: false`: the caller runs sizeNewcomers itself, in its own read (one transaction less
+ * per poll for the Tables page).
+ */
+export async function currentSizes(target: Target, opts: { newcomers?: boolean } = {}): Promise<SizeSnapshot> {
+  return upToDate(target, await cachedSizeSnapshot(target), opts.newcomers ?? true);
+}
+
+/**
+ * Like currentSizes, but without waiting for a snapshot that is not there yet (the first look at
+ * a database: seconds at 10,000 tables): undefined then, while it is computed in the background.
+ */
+export async function readySizes(target: Target, opts: { newcomers?: boolean } = {}): Promise<SizeSnapshot | undefined> {
+  const snap = await cachedIfReady(cacheKey(await clusterScope(target), "size-snapshot"), () => backgroundRead(target, sizeSnapshot));
+  return snap && upToDate(target, snap, opts.newcomers ?? true);
+}
+
+async function upToDate(target: Target, snap: SizeSnapshot, newcomers: boolean): Promise<SizeSnapshot> {
   applyForgets(snap, target.server);
-  await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
+  // The census first (rare, it may drop relations; none while the snapshot is younger than its
+  // interval), then the cheap look for newer OIDs (every poll).
+  const round = Math.floor((Date.now() - snap.takenAt) / SIZE_CENSUS_MS);
+  if (round > 0) await coalescedRead(target, ["size-census", snap.takenAt, round], (db) => sizeNewcomers(db, snap, { census: true }));
+  if (newcomers) await coalescedRead(target, ["size-newcomers", snap.takenAt, snap.applied.size], (db) => sizeNewcomers(db, snap));
   return snap;
 }

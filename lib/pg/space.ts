@@ -10,7 +10,7 @@ import { currentSizes, type SizeSnapshot, type TableSizes } from "./size-snapsho
 import type { Queryable } from "./types";
 
 // Tables and schemas come from the size snapshot alone; database sizes and WAL are per server,
-// read at most once a minute (lib/pg/databases.ts databaseSizes).
+// read with the size snapshot's lifetime (lib/pg/databases.ts databaseSizes).
 
 export function topTables(sizes: SizeSnapshot, top: number): TableSizes[] {
   return [...sizes.tables.values()].sort((a, b) => b.totalBytes - a.totalBytes || a.oid - b.oid).slice(0, top);

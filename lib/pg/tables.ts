@@ -5,7 +5,8 @@ import { invalidateReads, invalidateSnapshots } from "./cache";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
-import { currentSizes, forgetSizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, forgetSizes, measureRelations, readySizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { applySizes, emptySnapshot } from "./relations/size-model";
 import { pagedFromSnapshot, snapshotPage } from "./relations/table-page";
 import type { Queryable } from "./types";
 
@@ -154,6 +155,47 @@ export async function tables(db: Queryable, opts: TablesOptions, sizes: SizeSnap
   };
 }
 
+// The first look at a database, before its size snapshot exists (seconds at 10,000 tables): one
+// page chosen from the catalog — by name, or by the pages it records for the table and its TOAST
+// (as of the last VACUUM/ANALYZE) — whose tables alone are then measured. Small rows, so the
+// window count stays in memory.
+const CATALOG_PAGE = /* sql */ `
+  SELECT c.oid, count(*) OVER () AS total_count
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+   WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't'
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'
+     AND ($1::text IS NULL OR n.nspname = $1)
+     AND ($2::text IS NULL OR strpos(lower(c.relname), lower($2)) > 0)
+   ORDER BY %ORDER%, c.oid
+   LIMIT $3 OFFSET $4`;
+const CATALOG_ORDER = { name: "n.nspname %, c.relname %", total_size: "c.relpages::int8 + coalesce(t.relpages, 0) %" };
+
+/** A page measured alone, while the whole database's snapshot is computed (sizesPending). */
+async function provisionalTables(db: Queryable, opts: TablesOptions): Promise<TablesPage> {
+  const d = opts.dir === "asc" ? "ASC" : "DESC";
+  let oids: number[];
+  let total: number | undefined;
+  if (pagedFromSnapshot(opts)) {
+    const order = CATALOG_ORDER[opts.sort as keyof typeof CATALOG_ORDER].replaceAll("%", d);
+    const { rows } = await db.query(CATALOG_PAGE.replace("%ORDER%", order), [opts.schema ?? null, opts.q ?? null, opts.limit, opts.offset]);
+    oids = rows.map((r) => r.oid);
+    total = rows[0]?.total_count ?? 0;
+  } else {
+    // Sorted by a statistics counter: the SQL chooses the page (sizes unknown, no size filter here).
+    oids = (await tables(db, opts, emptySnapshot("", Date.now()))).rows.map((r) => r.oid);
+  }
+  const snap = emptySnapshot("", Date.now());
+  if (oids.length > 0) {
+    const m = await measureRelations(db, { only: oids });
+    applySizes(snap, m.rows, new Map(), m.locks);
+  }
+  // From the page's own snapshot: the order within it is by the sizes just measured.
+  const page = await tables(db, pagedFromSnapshot(opts) ? { ...opts, offset: 0 } : opts, snap);
+  return { rows: page.rows, total: total ?? page.total };
+}
+
 // A page past the end returns no row to carry the window count; ask for the count alone.
 async function countOnly(db: Queryable, opts: TablesOptions, sizes: SizeSnapshot): Promise<number> {
   const { rows } = await db.query(`SELECT count(*) AS n FROM (${TABLES_ALL}) x`, filterParams(opts, sizes));
@@ -165,15 +207,29 @@ export async function autovacuumServerEnabled(db: Queryable): Promise<boolean> {
   return rows[0]?.on ?? true;
 }
 
-/** The tables page of one database of a server, for the route. */
-export async function tablesPage(server: string, query: TablesQuery): Promise<TablesResponse> {
+/**
+ * The tables page of one database of a server, for the route. `firstView`: the page's server
+ * render, which never waits for the whole database's sizes (a page measured alone instead).
+ */
+export async function tablesPage(server: string, query: TablesQuery, mode: { firstView?: boolean } = {}): Promise<TablesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  const sizes = await currentSizes(target);
+  // Relations created since the snapshot are looked for in the page's own read (below).
+  const ready = mode.firstView && !opts.minSizeBytes ? await readySizes(target, { newcomers: false }) : await currentSizes(target, { newcomers: false });
+  if (!ready) {
+    return coalescedRead(target, ["tables", "provisional", JSON.stringify(opts)], async (db) => ({
+      ...(await provisionalTables(db, opts)),
+      autovacuumServerEnabled: await autovacuumServerEnabled(db),
+      sizesAt: Date.now(),
+      sizesPending: true,
+      readAt: Date.now(),
+    }));
+  }
+  const sizes = ready;
   return coalescedRead(target, ["tables", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
-    let page = await tables(db, opts, sizes);
-    // A table created since the last look (within the newcomers pass's TTL): measured now.
-    if (page.rows.some((r) => !sizes.tables.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await tables(db, opts, sizes);
+    // A table created since the last look (an index range scan on pg_class): measured first.
+    await sizeNewcomers(db, sizes);
+    const page = await tables(db, opts, sizes);
     return {
       ...page,
       autovacuumServerEnabled: await autovacuumServerEnabled(db),

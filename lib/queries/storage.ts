@@ -30,11 +30,15 @@ export const indexesUrl = (server: string, q: IndexesQuery) => serverUrl(server,
 export const spaceUrl = (server: string, q: SpaceQuery) => serverUrl(server, ["space"], q);
 export const bloatUrl = (server: string, q: { db?: string; kind: "table" | "index"; offset: number; limit: number }) => serverUrl(server, ["bloat"], q);
 
-/** `initial`: the first view rendered with the page (app/(console)/servers/[server]/tables/page.tsx). */
+/**
+ * `initial`: the first view rendered with the page (app/(console)/servers/[server]/tables/page.tsx).
+ * One measured alone while the database's sizes are computed (sizesPending) counts as stale, so
+ * the full answer is asked for at once, the provisional rows staying on screen meanwhile.
+ */
 export const useTables = (server: string, q: TablesQuery, initial?: TablesResponse) =>
   usePolled(storageKeys.tables(server, q), () => fetchJson(tablesUrl(server, q), TablesResponse), {
     intervalMs: 10_000,
-    initial: initial && { data: initial, at: initial.readAt },
+    initial: initial && { data: initial, at: initial.sizesPending ? 0 : initial.readAt },
   });
 
 export const useIndexes = (server: string, q: IndexesQuery, initial?: IndexesResponse) =>

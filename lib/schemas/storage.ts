@@ -107,8 +107,13 @@ export const TablesResponse = z.object({
   total: z.number(),
   /** autovacuum = off on the server: no table is vacuumed automatically */
   autovacuumServerEnabled: z.boolean(),
-  /** when the size figures were computed (they are cached for about a minute) */
+  /** when the size figures were computed (the whole database's: every 10 minutes while someone looks) */
   sizesAt: z.number(),
+  /**
+   * the whole database's sizes are still being measured (a first look): this page's tables were
+   * measured alone, in the catalog's order of pages (as of the last VACUUM/ANALYZE)
+   */
+  sizesPending: z.boolean().optional(),
   readAt: z.number(),
 });
 export type TablesResponse = z.infer<typeof TablesResponse>;

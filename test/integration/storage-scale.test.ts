@@ -3,12 +3,13 @@
 // is the number of tables (taken from the snapshot, read for the page's rows only), a table
 // created after the snapshot shows with its size, two server entries for one cluster share one
 // snapshot, and the database list costs no pg_database_size().
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
 import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { serverDatabases } from "@/lib/pg/databases";
 import { indexesPage } from "@/lib/pg/indexes";
 import { closeAllPools } from "@/lib/pg/pools";
+import { SIZE_CENSUS_MS, SIZE_SNAPSHOT_TTL_MS } from "@/lib/pg/size-snapshot";
 import { spacePage } from "@/lib/pg/space";
 import { tablesPage } from "@/lib/pg/tables";
 import { IndexesQuery, IndexesResponse, SpaceQuery, TablesQuery } from "@/lib/schemas/storage";
@@ -21,6 +22,10 @@ const TABLES = 120;
 // Executions of the size statement (its CTE name is unique to it), as pg_stat_statements counts them.
 const SNAPSHOT_CALLS = `SELECT coalesce(sum(s.calls), 0)::int AS n FROM pg_stat_statements s
                         JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.query LIKE '%only_rel AS%'`;
+
+// The census's catalog comparison (count and OID sum of every user relation).
+const CENSUS_CALLS = `SELECT coalesce(sum(s.calls), 0)::int AS n FROM pg_stat_statements s
+                      JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 AND s.query LIKE '%sum(c.oid::int8)%'`;
 
 function cold() {
   invalidateReads(ALL_KEYS);
@@ -45,8 +50,12 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
       await c.query(`CREATE INDEX s_7_big ON s_7 (n, id)`);
     });
   });
-  afterEach(closeAllPools);
+  afterEach(async () => {
+    vi.useRealTimers();
+    await closeAllPools();
+  });
   afterAll(closeAllPools);
+  const count = (sql: string) => withClient(url, async (c) => (await c.query(sql, [dbName])).rows[0].n as number);
 
   test("the biggest unused index is first among unused findings, with the counts and one page", async () => {
     await useServers([{ id: server, url: s.url }]);
@@ -91,6 +100,7 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     await useServers([{ id: server, url: s.url }]);
     cold();
     const before = await tablesPage(server, TablesQuery.parse({ db: dbName }));
+    const censuses = await count(CENSUS_CALLS);
     await withClient(url, (c) => c.query(`CREATE TABLE late_comer AS SELECT g AS id, repeat('x', 200) AS v FROM generate_series(1, 5000) g`));
     const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('late_comer')::int8 AS b`)).rows[0].b));
     invalidateReads(ALL_KEYS); // the next poll (the snapshot itself stays cached)
@@ -100,6 +110,80 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     expect(exact).toBeGreaterThan(8192);
     const all = await tablesPage(server, TablesQuery.parse({ db: dbName }));
     expect(all.total).toBe(before.total + 1);
+    // found by its OID (newer than the snapshot's), not by comparing the whole catalog
+    expect(await count(CENSUS_CALLS)).toBe(censuses);
+    await withClient(url, (c) => c.query(`DROP TABLE late_comer`));
+  });
+
+  test("the snapshot is not measured again while fresh; the census runs once per round and lets go of dropped tables", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    await withClient(url, (c) => c.query(`CREATE TABLE short_lived (id int)`));
+    const q = TablesQuery.parse({ db: dbName });
+    const snapshots = await count(SNAPSHOT_CALLS);
+    const first = await tablesPage(server, q);
+    expect(await count(SNAPSHOT_CALLS)).toBe(snapshots + 1);
+    const censuses = await count(CENSUS_CALLS);
+    await withClient(url, (c) => c.query(`DROP TABLE short_lived`));
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = first.sizesAt; // lifetimes and census rounds count from the snapshot's time
+    // polls for most of the snapshot's lifetime: no new measurement, one census per round
+    for (const at of [10_000, SIZE_CENSUS_MS - 1_000, SIZE_CENSUS_MS + 1_000, SIZE_CENSUS_MS + 5_000, SIZE_SNAPSHOT_TTL_MS - 1_000]) {
+      vi.setSystemTime(t0 + at); // seconds apart: every poll read has expired
+      const page = await tablesPage(server, q);
+      expect(page.sizesAt).toBe(first.sizesAt);
+      // the dropped table counted until the first census, not after
+      expect(page.total).toBe(at < SIZE_CENSUS_MS ? first.total : first.total - 1);
+    }
+    expect(await count(SNAPSHOT_CALLS)).toBe(snapshots + 1);
+    // polled in two rounds after the first (1 and the last before the lifetime ends): two censuses
+    const rounds = new Set([SIZE_CENSUS_MS + 1_000, SIZE_CENSUS_MS + 5_000, SIZE_SNAPSHOT_TTL_MS - 1_000].map((at) => Math.floor(at / SIZE_CENSUS_MS)));
+    expect(rounds.size).toBe(2);
+    expect(await count(CENSUS_CALLS)).toBe(censuses + rounds.size);
+    // past its lifetime: served as it is while it is measured again in the background
+    vi.setSystemTime(t0 + SIZE_SNAPSHOT_TTL_MS + 1_000);
+    invalidateReads(ALL_KEYS);
+    expect((await tablesPage(server, q)).sizesAt).toBe(first.sizesAt);
+    await vi.waitFor(() => count(SNAPSHOT_CALLS).then((n) => expect(n).toBe(snapshots + 2)), { timeout: 10_000 });
+  });
+
+  test("the first view never waits for the whole database: its page is measured alone, the snapshot follows", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('s_7')::int8 AS b`)).rows[0].b));
+    const tables = await count(`SELECT count(*)::int AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND $1::text IS NOT NULL`);
+    const first = await tablesPage(server, TablesQuery.parse({ db: dbName }), { firstView: true });
+    expect(first.sizesPending).toBe(true);
+    expect(first.total).toBe(tables);
+    expect(first.rows).toHaveLength(50);
+    expect(first.rows[0]!.name).toBe("s_7"); // most pages in the catalog, and measured
+    expect(first.rows[0]!.totalBytes).toBe(exact);
+    const byName = await tablesPage(server, TablesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "10" }), { firstView: true });
+    const names = await withClient(url, async (c) =>
+      (await c.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY relname COLLATE "C" LIMIT 50 OFFSET 10`)).rows.map((r) => r.relname),
+    );
+    expect(byName.rows.map((r) => r.name)).toEqual(names);
+    // the whole database was started meanwhile: the full answer comes without a first-view read
+    await vi.waitFor(async () => expect((await tablesPage(server, TablesQuery.parse({ db: dbName }), { firstView: true })).sizesPending).toBeUndefined(), { timeout: 10_000 });
+    const full = await tablesPage(server, TablesQuery.parse({ db: dbName }));
+    expect(full.sizesPending).toBeUndefined();
+    expect(full.total).toBe(tables);
+    expect(full.rows[0]!.totalBytes).toBe(exact);
+  });
+
+  test("the database list is kept between polls, and read again at once for a name it lacks", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const late = `${dbName}_late`;
+    await withClient(s.url, (c) => c.query(`DROP DATABASE IF EXISTS ${late}`));
+    expect(await serverDatabases(server)).not.toContainEqual({ name: late }); // the list is read (and kept)
+    await freshDatabase(s.url, late);
+    const page = await tablesPage(server, TablesQuery.parse({ db: late }));
+    expect(page.total).toBe(0);
+    expect(await serverDatabases(server)).toContainEqual({ name: late });
+    await expect(tablesPage(server, TablesQuery.parse({ db: `${late}_none` }))).rejects.toMatchObject({ code: "unknown_database" });
+    await closeAllPools();
+    await withClient(s.url, (c) => c.query(`DROP DATABASE ${late} WITH (FORCE)`));
   });
 
   test("two server entries for the same cluster share one snapshot; the database list is names only", async () => {

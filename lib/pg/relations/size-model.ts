@@ -98,6 +98,13 @@ export interface SizeSnapshot {
   indexSizes: number[];
   parts: Map<number, Part>;
   byOwner: Map<number, Set<number>>;
+  /**
+   * the highest OID held: OIDs come from one cluster-wide counter, so a relation created since
+   * has a higher one (lib/pg/size-snapshot.ts looks for those on every poll)
+   */
+  newestOid: number;
+  /** relations a finished job changed (forgotten): measured again on next sight */
+  pending: Set<number>;
   /** ids of the job "forgets" already applied (lib/pg/size-snapshot.ts) */
   applied: Set<number>;
   /** relations to measure again on next sight: estimated, or an index whose definition is unknown */
@@ -115,6 +122,8 @@ export function emptySnapshot(database: string, startedAt: number): SizeSnapshot
     tableTotals: [],
     indexOids: [],
     indexSizes: [],
+    newestOid: 0,
+    pending: new Set(),
     parts: new Map(),
     byOwner: new Map(),
     applied: new Set(),
@@ -225,12 +234,18 @@ function rebuildArrays(snap: SizeSnapshot) {
   snap.tableTotals = tables.map((t) => t.totalBytes);
   snap.indexOids = indexes.map((i) => i.oid);
   snap.indexSizes = indexes.map((i) => i.sizeBytes);
+  // Never lowered: a relation dropped since does not make older OIDs look new.
+  for (const oid of snap.parts.keys()) if (oid > snap.newestOid) snap.newestOid = oid;
 }
 
-/** Drops relations (tables with their TOAST and indexes, or single indexes) to be measured again. */
-export function forgetRelations(snap: SizeSnapshot, relids: number[]) {
+/**
+ * Drops relations (tables with their TOAST and indexes, or single indexes) to be measured again
+ * (snap.pending), or for good when `gone` (dropped from the catalog).
+ */
+export function forgetRelations(snap: SizeSnapshot, relids: number[], opts: { gone?: boolean } = {}) {
   const touched = new Set<number>();
   for (const relid of relids) {
+    if (!opts.gone && (snap.tables.has(relid) || snap.parts.has(relid))) snap.pending.add(relid);
     if (snap.tables.has(relid)) {
       for (const oid of [...(snap.byOwner.get(relid) ?? [])]) removePart(snap, oid);
       snap.byOwner.delete(relid);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ALL_KEYS, cacheKey, scopePrefix } from "@/lib/pg/cache-keys";
-import { cached, coalesce, coalesceStale, invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
+import { cached, cachedIfReady, coalesce, coalesceStale, heldReads, invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
 import { StillComputingError } from "@/lib/pg/errors";
 
 /** engine tests: the key's scope and area do not matter, the lifetimes are passed explicitly */
@@ -152,5 +152,50 @@ describe("the key factory and invalidation by prefix", () => {
     expect(await cached(bloat, load)).toBe(4);
     expect(await cached(sizes, load)).toBe(2);
     expect(await cached(otherBloat, load)).toBe(3);
+  });
+});
+
+describe("what the read cache keeps (issue 11: 20 viewers' memory)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    invalidateReads(ALL_KEYS);
+    invalidateSnapshots(ALL_KEYS);
+  });
+
+  it("lets go of expired poll reads whose key is never asked again", async () => {
+    invalidateReads(ALL_KEYS);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    for (let i = 0; i < 50; i++) await coalesce(k(`viewer-${i}`), 1_000, async () => ({ big: "x".repeat(1_000) }));
+    expect(heldReads()).toBe(50);
+    vi.setSystemTime(t0 + 6_000); // past their TTL and the pruning interval
+    await coalesce(k("later"), 1_000, async () => 1);
+    expect(heldReads()).toBe(1);
+  });
+
+  it("keeps a read still inside its TTL", async () => {
+    invalidateReads(ALL_KEYS);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    await coalesce(k("long"), 60_000, async () => 1);
+    vi.setSystemTime(t0 + 6_000);
+    await coalesce(k("later2"), 1_000, async () => 2);
+    expect(heldReads()).toBe(2);
+  });
+});
+
+describe("cachedIfReady", () => {
+  afterEach(() => invalidateSnapshots(ALL_KEYS));
+
+  it("answers undefined at once for a snapshot not there yet, computes it once, then answers it", async () => {
+    let release!: (v: number) => void;
+    const load = vi.fn(() => new Promise<number>((r) => (release = r)));
+    const key = cacheKey({ server: "unit" }, "size-snapshot", "ready");
+    expect(await cachedIfReady(key, load)).toBeUndefined();
+    expect(await cachedIfReady(key, load)).toBeUndefined(); // still computing: not started twice
+    expect(load).toHaveBeenCalledTimes(1);
+    release(9);
+    await vi.waitFor(async () => expect(await cachedIfReady(key, load)).toBe(9));
+    expect(load).toHaveBeenCalledTimes(1);
   });
 });

@@ -11,7 +11,8 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   // Pages render beside their layout, not after it: check the session here too before reading.
   await requireServerPageUser(server);
   // The first rows come with the page (same shared read as the API); polling takes over from there.
+  // They never wait for the whole database's sizes: on a first look, the page is measured alone.
   const query = pageQuery(TablesQuery, await searchParams);
-  const initial = await firstView(() => tablesPage(server, query));
+  const initial = await firstView(() => tablesPage(server, query, { firstView: true }));
   return <TablesPage server={server} initial={initial} />;
 }
