@@ -268,8 +268,14 @@ async function leases(s: Sampler) {
 async function startTimes(s: Sampler, claimed: string[], now: number) {
   for (const c of s.collectors) {
     const intervalMs = c.intervalS() * 1000;
-    const last = c.lastRunTimes ? await c.lastRunTimes(claimed).catch(() => new Map<string, number | null>()) : new Map<string, number | null>();
-    for (const id of claimed) {
+    // Each collector is asked only about entries of its own kind (servers or PgBouncers).
+    const mine = claimed.filter((id) => {
+      const t = findServerSafe(id);
+      return t !== undefined && targetKind(t) === (c.target ?? "postgres");
+    });
+    if (!mine.length) continue;
+    const last = c.lastRunTimes ? await c.lastRunTimes(mine).catch(() => new Map<string, number | null>()) : new Map<string, number | null>();
+    for (const id of mine) {
       const at = last.get(id);
       // No record: the current interval has not been sampled (or we cannot tell): run it now.
       const slot = at === null || at === undefined ? slotOf(now, id, intervalMs) - 1 : slotOf(at, id, intervalMs);
