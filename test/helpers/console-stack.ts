@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { freePort, startCluster, type Cluster } from "../../lib/embedded/cluster";
 import { attachStandby, type AttachedStandby } from "../../lib/embedded/replica";
+import { startDemoBouncer, type DemoBouncer } from "../../lib/cli/demo-ops";
 import { prepareDemoDatabase, provisionClusterStore, roleUrl } from "../../lib/cli/demo-database";
 
 /** Lines of the console's log that report an unhandled rejection or uncaught exception. */
@@ -18,6 +19,8 @@ export interface ConsoleStack {
   cluster: Cluster;
   /** the streaming standby of `cluster`, registered as `<id>-standby`, when asked for */
   standby: AttachedStandby | null;
+  /** PgBouncer in front of the shop database, registered as `e2e-pgbouncer` and named by `e2e`, when asked for */
+  bouncer: DemoBouncer | null;
   baseUrl: string;
   appUrl: string;
   consoleRoleUrl: string;
@@ -75,6 +78,8 @@ export async function startConsoleStack(opts: {
   userCommands?: string[][];
   /** a streaming standby of the server, as the demo has (registered as `e2e-standby`, slot `e2e_standby`) */
   standby?: boolean;
+  /** the demo's PgBouncer (transaction mode, pool of 5) in front of the shop database */
+  pgbouncer?: boolean;
 } = {}): Promise<ConsoleStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-stack-"));
   fs.chmodSync(work, 0o755);
@@ -88,7 +93,11 @@ export async function startConsoleStack(opts: {
   const serversFile = path.join(work, "servers.json");
   const extra = typeof opts.extraServers === "function" ? opts.extraServers(demo.consoleUrl) : (opts.extraServers ?? []);
   const standbyEntry = standby ? [{ id: "e2e-standby", name: "e2e standby (streaming)", url: withPort(demo.consoleUrl, standby.port) }] : [];
-  fs.writeFileSync(serversFile, JSON.stringify([{ id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl }, ...standbyEntry, ...extra]));
+  const bouncer = opts.pgbouncer ? await startDemoBouncer(cluster) : null;
+  if (opts.pgbouncer && !bouncer) throw new Error("the e2e stack needs PgBouncer: apt-get install -y pgbouncer (.ci/run does it)");
+  const bouncerEntry = bouncer ? [{ id: "e2e-pgbouncer", name: "e2e PgBouncer", kind: "pgbouncer", url: bouncer.adminUrl }] : [];
+  const main = { id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl, ...(bouncer && { pgbouncer: "e2e-pgbouncer" }) };
+  fs.writeFileSync(serversFile, JSON.stringify([main, ...standbyEntry, ...bouncerEntry, ...extra]));
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -122,6 +131,7 @@ export async function startConsoleStack(opts: {
   return {
     cluster,
     standby,
+    bouncer,
     baseUrl,
     appUrl: demo.appUrl,
     consoleRoleUrl: roleUrl(cluster, "pgwarden", "pgwarden", "shop"),
@@ -134,6 +144,7 @@ export async function startConsoleStack(opts: {
       server.kill("SIGTERM");
       await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
       const problems = [died, ...unhandledLines(fs.readFileSync(log, "utf8"))].filter(Boolean);
+      await bouncer?.stop();
       await standby?.destroy();
       await cluster.destroy();
       fs.rmSync(work, { recursive: true, force: true });
