@@ -12,7 +12,8 @@ function queue(url: string) {
   const loops = clients.map(async (c) => {
     c.on("error", () => {});
     await c.connect();
-    while (running) await c.query("BEGIN; SELECT pg_sleep(1); COMMIT").catch(() => {});
+    // pg_sleep_for, not pg_sleep: a pg_sleep($1) statement of shop_app would join the queries spec's.
+    while (running) await c.query("BEGIN; SELECT pg_sleep_for('1 second'); COMMIT").catch(() => {});
   });
   return {
     async stop() {
