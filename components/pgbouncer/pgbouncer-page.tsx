@@ -11,6 +11,7 @@ import { Section } from "@/components/ui/section";
 import { formatBytes, formatDuration, formatNumber } from "@/lib/format";
 import { bouncerConfirmation, useBouncerAction, useBouncerConfig, useBouncerConnections, usePgbouncer } from "@/lib/queries/pgbouncer";
 import type { BouncerAction, BouncerConnection, BouncerDatabase, DatabaseStats } from "@/lib/schemas/pgbouncer";
+import { PoolHistory } from "./pool-history";
 import { PoolsTable } from "./pools-table";
 
 const STATS: Column<DatabaseStats>[] = [
@@ -84,6 +85,7 @@ export function PgbouncerPage({ server }: { server: string }) {
       <Section title="Pools (SHOW POOLS)">
         <PoolsTable pools={r?.pools} error={q.error} />
       </Section>
+      <PoolHistory server={server} />
       <Section title="Traffic (SHOW STATS)">
         <DataTable columns={STATS} rows={r?.stats} rowKey={(s) => s.database} error={q.error} empty="No traffic yet." />
       </Section>

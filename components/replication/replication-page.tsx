@@ -34,8 +34,8 @@ function StandbySide({ r }: { r: ReplicationResponse }) {
       <div className="flex flex-wrap gap-2">
         <Stat label="replay lag" value={rec ? formatBytes(rec.replayLagBytes) : "—"} tone={rec && !rec.caughtUp ? "warn" : undefined} />
         <Stat label="since last replayed commit" value={rec ? formatDuration(rec.replayLagMs) : "—"} title={rec?.note ?? undefined} />
-        <Stat label="replay" value={rec?.paused ? "paused" : (rec?.pauseState ?? "—")} tone={rec?.paused ? "bad" : undefined} />
-        <Stat label="receiver" value={w ? (w.hidden ? "hidden" : (w.status ?? "—")) : "not running"} tone={!w ? "bad" : undefined} />
+        <Stat label="replay" value={rec?.paused ? "paused" : (rec?.pauseState ?? "—")} tone={rec?.paused ? "bad" : undefined} testId="replay-state" />
+        <Stat label="receiver" value={w ? (w.hidden ? "hidden" : (w.status ?? "—")) : "not running"} tone={!w ? "bad" : undefined} testId="receiver-status" />
       </div>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 text-xs">
         <dt className="text-zinc-500">received</dt>

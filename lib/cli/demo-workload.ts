@@ -19,7 +19,8 @@ export interface Workload {
   stop(): Promise<void>;
 }
 
-export function startWorkload(url: string, opts: { runawayEveryMs?: number; chainPauseMs?: number } = {}): Workload {
+/** `apiUrl`: where the short API queries go (PgBouncer in the demo when there is one; default `url`). */
+export function startWorkload(url: string, opts: { runawayEveryMs?: number; chainPauseMs?: number; apiUrl?: string } = {}): Workload {
   let stopped = false;
   const open = new Set<pg.Client>();
   const track = async (app: string) => {
@@ -29,7 +30,7 @@ export function startWorkload(url: string, opts: { runawayEveryMs?: number; chai
   };
   const drop = (c: pg.Client) => (open.delete(c), settle(c.end()));
 
-  const trickle = new pg.Pool({ connectionString: url, max: 3, application_name: "shop-api" });
+  const trickle = new pg.Pool({ connectionString: opts.apiUrl ?? url, max: 3, application_name: "shop-api" });
   trickle.on("error", () => {});
   const timer = setInterval(() => {
     const sql = SHORT_QUERIES[Math.floor(Math.random() * SHORT_QUERIES.length)]!;

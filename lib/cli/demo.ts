@@ -10,6 +10,7 @@ import path from "node:path";
 import { freePort, startCluster } from "@/lib/embedded/cluster";
 import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE, DEMO_DATABASE } from "@/lib/demo/seed";
 import { prepareDemoDatabase } from "./demo-database";
+import { DEMO_BOUNCER_ID, DEMO_STANDBY_ID, startDemoBouncer, startDemoStandby, startRush } from "./demo-ops";
 import { startWorkload, type Workload } from "./demo-workload";
 import { prepareDemoStore } from "./demo-store";
 
@@ -46,6 +47,12 @@ async function waitUntilAnswering(port: number, web: ChildProcess): Promise<void
   throw new Error("the console did not answer within 90 s");
 }
 
+function withPort(url: string, port: number): string {
+  const u = new URL(url);
+  u.port = String(port);
+  return u.toString();
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.createServer().once("error", () => resolve(false));
@@ -76,6 +83,9 @@ async function main() {
   const cluster = await startCluster({ major: 18, dataDir, port: await freePort(), password: randomBytes(18).toString("base64url") });
 
   let workload: Workload | undefined;
+  let rush: { stop(): Promise<void> } | undefined;
+  let standby: Awaited<ReturnType<typeof startDemoStandby>> = null;
+  let bouncer: Awaited<ReturnType<typeof startDemoBouncer>> = null;
   let web: ChildProcess | undefined;
   let stopping = false;
   const stop = async (code = 0) => {
@@ -83,7 +93,10 @@ async function main() {
     stopping = true;
     console.log("\npgwarden demo: stopping …");
     web?.kill("SIGTERM");
+    await rush?.stop().catch(() => {});
     await workload?.stop().catch(() => {});
+    await bouncer?.stop().catch(() => {});
+    await standby?.destroy().catch(() => {});
     await cluster.destroy();
     process.exit(code);
   };
@@ -91,14 +104,26 @@ async function main() {
   process.on("SIGTERM", () => void stop());
 
   try {
+    // Before seeding: the standby is a cold copy, and a fresh cluster copies in a moment.
+    console.log("pgwarden demo: starting a streaming standby …");
+    standby = await startDemoStandby(cluster, HOME);
     console.log("pgwarden demo: seeding the shop database …");
     const { appUrl, consoleUrl } = await prepareDemoDatabase(cluster);
     const store = await prepareDemoStore(cluster, WEB_PORT);
+    bouncer = await startDemoBouncer(cluster);
 
+    const servers: Record<string, unknown>[] = [
+      { id: "demo", name: "demo (PostgreSQL 18, embedded)", url: consoleUrl, ...(bouncer && { pgbouncer: DEMO_BOUNCER_ID }) },
+    ];
+    // The same roles on the standby (it is a copy): linked to the primary by its system identifier.
+    if (standby) servers.push({ id: DEMO_STANDBY_ID, name: "demo standby (streaming replica)", url: withPort(consoleUrl, standby.port) });
+    if (bouncer) servers.push({ id: DEMO_BOUNCER_ID, name: "demo PgBouncer (transaction pooling)", kind: "pgbouncer", url: bouncer.adminUrl });
     const serversFile = path.join(HOME, "demo-servers.json");
-    fs.writeFileSync(serversFile, JSON.stringify([{ id: "demo", name: "demo (PostgreSQL 18, embedded)", url: consoleUrl }], null, 2), { mode: 0o600 });
+    fs.writeFileSync(serversFile, JSON.stringify(servers, null, 2), { mode: 0o600 });
 
-    workload = startWorkload(appUrl);
+    // The shop's API traffic goes through PgBouncer when there is one, so its pools are live.
+    workload = startWorkload(appUrl, { apiUrl: bouncer?.appUrl });
+    if (bouncer) rush = startRush(bouncer.appUrl);
     web = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(WEB_PORT)], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, ...store.env, PGWARDEN_SERVERS: serversFile, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: dev ? "development" : "production" },
@@ -118,6 +143,8 @@ pgwarden demo is running at http://localhost:${WEB_PORT} (http://127.0.0.1:${WEB
   sign in as:  ${store.user}  /  ${store.password}
   database:    ${DEMO_DATABASE} on 127.0.0.1:${cluster.port} (console role "${DEMO_CONSOLE_ROLE}", app role "${DEMO_APP_ROLE}")
   workload:    short queries, a runaway report every 3 min, an idle-in-transaction worker, a lock chain
+  standby:     ${standby ? `streaming on 127.0.0.1:${standby.port} (slot ${standby.slot})` : "none (see above)"}
+  pgbouncer:   ${bouncer ? `127.0.0.1:${bouncer.bouncer.port}, transaction mode, pool of 5, a checkout rush every 2 min` : "none (see above)"}
 Press Ctrl-C to stop everything.`);
   } catch (err) {
     console.error("pgwarden demo: failed to start:", (err as Error).message);

@@ -12,6 +12,8 @@ export interface Cluster {
   major: Major;
   port: number;
   dataDir: string;
+  /** The `-c` settings it runs with (a standby copied from it needs the same, e.g. max_connections). */
+  settings: Record<string, string | number>;
   /** Superuser URL for the given database (default "postgres"). */
   url(database?: string): string;
   stop(): Promise<void>;
@@ -86,6 +88,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     major,
     port,
     dataDir,
+    settings,
     url: (database = "postgres") =>
       `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     stop: () => server.stop(),

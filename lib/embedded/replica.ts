@@ -3,13 +3,15 @@
 // data directory is a valid base backup: initdb the primary, create the standby's slot, stop it,
 // copy the directory, add standby.signal + primary_conninfo to the copy, start both.
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { initdb, postgresUser, startServer, type Binaries } from "./binary-cluster";
-import { freePort, type Major } from "./cluster";
+import { freePort, type Cluster, type Major } from "./cluster";
+import { scramVerifier } from "./scram";
 
 const execFileP = promisify(execFile);
 const PASSWORD = "postgres";
@@ -96,6 +98,19 @@ async function waitForStreaming(primaryUrl: string, applicationName: string) {
   }
 }
 
+/**
+ * Copies a cleanly stopped primary's data directory into `standbyDir` and makes the copy a
+ * standby streaming from `slot` (standby.signal + primary_conninfo).
+ */
+async function copyAsStandby(primaryDir: string, standbyDir: string, conninfo: string, slot: string) {
+  fs.rmSync(standbyDir, { recursive: true, force: true });
+  await execFileP("cp", ["-a", primaryDir, standbyDir]);
+  fs.rmSync(path.join(standbyDir, "postmaster.pid"), { force: true });
+  await writeOwned(path.join(standbyDir, "standby.signal"), "");
+  const quoted = conninfo.replace(/'/g, "''");
+  await writeOwned(path.join(standbyDir, "postgresql.auto.conf"), `primary_conninfo = '${quoted}'\nprimary_slot_name = '${slot}'\n`, true);
+}
+
 export async function startReplicatedPair(opts: PairOptions): Promise<ReplicatedPair> {
   const bin = await binariesFor(opts.major);
   const slot = opts.slot ?? "standby1";
@@ -135,14 +150,7 @@ export async function startReplicatedPair(opts: PairOptions): Promise<Replicated
   await sql(superuserUrl(primaryPort), `SELECT pg_create_physical_replication_slot('${slot}', true)`);
   await stopPrimary(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
 
-  await execFileP("cp", ["-a", primaryDir, standbyDir]);
-  fs.rmSync(path.join(standbyDir, "postmaster.pid"), { force: true });
-  await writeOwned(path.join(standbyDir, "standby.signal"), "");
-  await writeOwned(
-    path.join(standbyDir, "postgresql.auto.conf"),
-    `primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres application_name=${applicationName}'\nprimary_slot_name = '${slot}'\n`,
-    true,
-  );
+  await copyAsStandby(primaryDir, standbyDir, `host=127.0.0.1 port=${primaryPort} user=postgres application_name=${applicationName}`, slot);
 
   stopPrimary = await startServer(bin, primaryDir, primaryPort, flags);
   let stopStandby: () => Promise<void>;
@@ -166,6 +174,80 @@ export async function startReplicatedPair(opts: PairOptions): Promise<Replicated
       await primary.stop().catch(() => {});
       if (ownBase) fs.rmSync(base, { recursive: true, force: true });
       else for (const d of [primaryDir, standbyDir]) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AttachedStandby extends Node {
+  slot: string;
+  applicationName: string;
+  /** Stop the standby and delete its data directory (the primary keeps running). */
+  destroy(): Promise<void>;
+}
+
+/** The role a standby made by attachStandby logs in as (REPLICATION, random password). */
+export const STANDBY_ROLE = "pgwarden_standby";
+
+/**
+ * A streaming standby for a running cluster from startCluster (the demo, the e2e console stack),
+ * by the same cold-copy recipe: the primary is stopped for a moment, so call this right after
+ * initdb, while the copy is small and nothing is connected. Replication logs in as a role of its
+ * own with a random password (initdb's pg_hba has `host replication all 127.0.0.1/32` with the
+ * cluster's auth method), not as the superuser and not through `trust`.
+ */
+export async function attachStandby(
+  cluster: Cluster,
+  opts: { standbyDir: string; slot?: string; applicationName?: string },
+): Promise<AttachedStandby> {
+  const bin = await binariesFor(cluster.major);
+  const slot = opts.slot ?? "standby1";
+  const applicationName = opts.applicationName ?? slot;
+  if (!/^[a-z0-9_]+$/.test(slot) || !/^[a-z0-9_]+$/.test(applicationName)) throw new Error("slot and application names: [a-z0-9_]");
+  const password = randomBytes(18).toString("base64url");
+  // A pre-hashed verifier, so the password never shows in statement text or the server log.
+  await sql(
+    cluster.url(),
+    `CREATE ROLE ${STANDBY_ROLE} LOGIN REPLICATION PASSWORD '${scramVerifier(password)}'; SELECT pg_create_physical_replication_slot('${slot}', true)`,
+  );
+  const dropSlot = () => sql(cluster.url(), `SELECT pg_drop_replication_slot('${slot}') WHERE EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '${slot}')`);
+  await cluster.stop(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
+  try {
+    const conninfo = `host=127.0.0.1 port=${cluster.port} user=${STANDBY_ROLE} password=${password} application_name=${applicationName}`;
+    await copyAsStandby(cluster.dataDir, opts.standbyDir, conninfo, slot);
+  } finally {
+    await cluster.restart();
+  }
+  let port = await freePort();
+  while (port === cluster.port) port = await freePort();
+  // The primary's settings (a hot standby needs max_connections etc. at least as large), with
+  // feedback every second so the primary's replay positions follow within a poll.
+  const settings = { ...cluster.settings, hot_standby: "on", wal_receiver_status_interval: "1s" };
+  const flags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+  let stop: () => Promise<void> = async () => {};
+  try {
+    stop = await startServer(bin, opts.standbyDir, port, flags);
+    await waitForStreaming(cluster.url(), applicationName);
+  } catch (err) {
+    await stop().catch(() => {});
+    // A slot nobody streams from retains WAL on the primary forever: never leave it behind.
+    await dropSlot().catch(() => {});
+    fs.rmSync(opts.standbyDir, { recursive: true, force: true });
+    throw err;
+  }
+  const url = (database = "postgres") => {
+    const u = new URL(cluster.url(database));
+    u.port = String(port);
+    return u.toString();
+  };
+  const standby = node(bin, opts.standbyDir, port, flags, stop);
+  return {
+    ...standby,
+    url,
+    slot,
+    applicationName,
+    destroy: async () => {
+      await standby.stop().catch(() => {});
+      fs.rmSync(opts.standbyDir, { recursive: true, force: true });
     },
   };
 }

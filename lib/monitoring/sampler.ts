@@ -2,11 +2,11 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { env } from "@/lib/config/env";
-import { findServer, servers, type ServerConfig } from "@/lib/config/servers";
+import { findPgbouncer, findServer, pgbouncers, servers } from "@/lib/config/servers";
 import { dropOldPartitions, ensurePartitions } from "@/lib/store/metrics";
 import { pruneStatementTexts } from "@/lib/store/statements";
 import { leaseRound, releaseAll } from "@/lib/store/sampler-leases";
-import type { Collector } from "./collector";
+import { targetKind, type AnyCollector, type SampledTarget } from "./collector";
 import { COLLECTORS } from "./collectors";
 import { logFailure } from "@/lib/log";
 
@@ -42,7 +42,7 @@ interface Sampler {
   rounds: number;
   /** last logged failure per key, so a down server logs once, not every 15 s */
   logged: Map<string, string>;
-  collectors: readonly Collector[];
+  collectors: readonly AnyCollector[];
 }
 
 const g = globalThis as typeof globalThis & { __pgwardenSampler?: Sampler };
@@ -63,7 +63,7 @@ function leaseRoundMs(): number {
 }
 
 /** Starts this process's sampler unless PGWARDEN_SAMPLER=off or one is running. */
-export function ensureSampler(opts: { collectors?: readonly Collector[] } = {}): void {
+export function ensureSampler(opts: { collectors?: readonly AnyCollector[] } = {}): void {
   if (g.__pgwardenSampler) return;
   try {
     if (env().PGWARDEN_SAMPLER === "off") return;
@@ -159,12 +159,13 @@ function tick(s: Sampler) {
   }
   // Most overdue first: when runs are slower than the schedule (a storm of reconnects, an
   // overloaded host) every server still gets its turn instead of the first ones of the map.
-  const due: { at: number; c: Collector; server: ServerConfig; key: string; slot: number }[] = [];
+  const due: { at: number; c: AnyCollector; server: SampledTarget; key: string; slot: number }[] = [];
   for (const [id, until] of s.held) {
     if (until <= now) continue; // the lease may be gone: never sample without one
     const server = findServerSafe(id);
     if (!server) continue;
     for (const c of s.collectors) {
+      if ((c.target ?? "postgres") !== targetKind(server)) continue;
       if (c.appliesTo && !c.appliesTo(server)) continue;
       const key = `${c.name}\u0000${id}`;
       const intervalMs = c.intervalS() * 1000;
@@ -184,21 +185,22 @@ function tick(s: Sampler) {
   }
 }
 
-function runningOf(s: Sampler, c: Collector): number {
+function runningOf(s: Sampler, c: AnyCollector): number {
   let n = 0;
   for (const key of s.running) if (key.startsWith(`${c.name}\u0000`)) n++;
   return n;
 }
 
-function findServerSafe(id: string): ServerConfig | undefined {
+/** A PostgreSQL server or a PgBouncer (ids are unique across both). */
+function findServerSafe(id: string): SampledTarget | undefined {
   try {
-    return findServer(id);
+    return findServer(id) ?? findPgbouncer(id);
   } catch {
     return undefined;
   }
 }
 
-function run(s: Sampler, c: Collector, server: ServerConfig, key: string) {
+function run(s: Sampler, c: AnyCollector, server: SampledTarget, key: string) {
   s.running.add(key);
   s.busyServers.add(server.id);
   const p = runCollector(c, server, (what, err) => logOnce(s, key, `${c.name} ${server.id}: ${what}`, err), () => s.logged.delete(key));
@@ -213,8 +215,8 @@ function run(s: Sampler, c: Collector, server: ServerConfig, key: string) {
 
 /** One run of one collector for one server; never rejects. */
 export async function runCollector(
-  c: Collector,
-  server: ServerConfig,
+  c: AnyCollector,
+  server: SampledTarget,
   onError: (what: string, err: unknown) => void = () => {},
   onOk: () => void = () => {},
 ): Promise<boolean> {
@@ -241,7 +243,8 @@ async function leases(s: Sampler) {
   const started = Date.now();
   let ids: string[];
   try {
-    ids = servers().map((x) => x.id);
+    // PgBouncers are leased like servers: one replica samples each (its pool history).
+    ids = [...servers(), ...pgbouncers()].map((x) => x.id);
   } catch (err) {
     logOnce(s, "registry", "the servers registry cannot be read", err);
     return;
@@ -273,8 +276,14 @@ async function leases(s: Sampler) {
 async function startTimes(s: Sampler, claimed: string[], now: number) {
   for (const c of s.collectors) {
     const intervalMs = c.intervalS() * 1000;
-    const last = c.lastRunTimes ? await c.lastRunTimes(claimed).catch(() => new Map<string, number | null>()) : new Map<string, number | null>();
-    for (const id of claimed) {
+    // Each collector is asked only about entries of its own kind (servers or PgBouncers).
+    const mine = claimed.filter((id) => {
+      const t = findServerSafe(id);
+      return t !== undefined && targetKind(t) === (c.target ?? "postgres");
+    });
+    if (!mine.length) continue;
+    const last = c.lastRunTimes ? await c.lastRunTimes(mine).catch(() => new Map<string, number | null>()) : new Map<string, number | null>();
+    for (const id of mine) {
       const at = last.get(id);
       // No record: the current interval has not been sampled (or we cannot tell): run it now.
       const slot = at === null || at === undefined ? slotOf(now, id, intervalMs) - 1 : slotOf(at, id, intervalMs);

@@ -7,7 +7,9 @@ import {
   BouncerConnectionsResponse,
   bouncerConfirmation,
   PgbouncerResponse,
+  PoolHistoryResponse,
   type BouncerAction,
+  type PoolHistoryRange,
   type BouncerConnectionsQuery,
 } from "@/lib/schemas/pgbouncer";
 import { fetchJson, postJson } from "./fetch-json";
@@ -29,6 +31,7 @@ export const pgbouncerUrls = {
   servers: (server: string, q?: Partial<BouncerConnectionsQuery>) => connectionsUrl(server, "servers", q),
   config: (server: string) => `${base(server)}/config`,
   action: (server: string, action: BouncerAction) => `${base(server)}/${action}`,
+  history: (server: string, range: PoolHistoryRange) => `${base(server)}/history?range=${encodeURIComponent(range)}`,
 };
 
 export const pgbouncerKeys = {
@@ -36,6 +39,7 @@ export const pgbouncerKeys = {
   overview: (server: string) => ["pgbouncer", server, "overview"] as const,
   connections: (server: string, kind: "clients" | "servers", q: Partial<BouncerConnectionsQuery> = {}) => ["pgbouncer", server, kind, q] as const,
   config: (server: string) => ["pgbouncer", server, "config"] as const,
+  history: (server: string, range: PoolHistoryRange) => ["pgbouncer", server, "history", range] as const,
 };
 
 /** Pools, stats, databases, sizing advice and findings, polled. */
@@ -49,6 +53,11 @@ export function useBouncerConnections(server: string, kind: "clients" | "servers
 
 export function useBouncerConfig(server: string) {
   return usePolled(pgbouncerKeys.config(server), () => fetchJson(pgbouncerUrls.config(server), BouncerConfigResponse), { intervalMs: 30_000 });
+}
+
+/** Clients waiting and maxwait per pool from the store; new points arrive once per sample interval. */
+export function usePoolHistory(server: string, range: PoolHistoryRange) {
+  return usePolled(pgbouncerKeys.history(server, range), () => fetchJson(pgbouncerUrls.history(server, range), PoolHistoryResponse), { intervalMs: 15_000 });
 }
 
 export { bouncerConfirmation };

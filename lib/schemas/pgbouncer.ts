@@ -179,3 +179,40 @@ export function bouncerActionRequest(action: BouncerAction) {
     message: `type exactly: ${action} <database>`,
   });
 }
+
+// ---- pool history (the sampler's SHOW POOLS points, kept 2 days) ----
+export const POOL_HISTORY_RANGES = ["1h", "6h", "24h"] as const;
+export const PoolHistoryRange = z.enum(POOL_HISTORY_RANGES);
+export type PoolHistoryRange = z.infer<typeof PoolHistoryRange>;
+
+export const PoolHistoryQuery = z.object({ range: PoolHistoryRange.default("1h") });
+export type PoolHistoryQuery = z.infer<typeof PoolHistoryQuery>;
+
+/** One pool's series, each aligned with the response's `t` (null = no sample in that bucket). */
+export const PoolHistorySeries = z.object({
+  database: z.string(),
+  user: z.string(),
+  /** the peak of clients waiting in the bucket (a short queue must not average away) */
+  waiting: z.array(N),
+  /** the peak of maxwait in the bucket, milliseconds */
+  maxwaitMs: z.array(N),
+  /** clients active on a server connection, averaged over the bucket */
+  active: z.array(N),
+});
+export type PoolHistorySeries = z.infer<typeof PoolHistorySeries>;
+
+export const PoolHistoryResponse = z.object({
+  server: z.string(),
+  range: PoolHistoryRange,
+  /** bucket width, seconds */
+  stepS: z.number(),
+  /** epoch ms of each bucket's start */
+  t: z.array(z.number()),
+  /** the pools with the most waiting (then active) clients first; the rest are counted in omittedPools */
+  pools: z.array(PoolHistorySeries),
+  omittedPools: z.number(),
+  /** how many days of points the store keeps */
+  retentionDays: z.number(),
+  readAt: z.number(),
+});
+export type PoolHistoryResponse = z.infer<typeof PoolHistoryResponse>;

@@ -66,7 +66,7 @@ export async function dropOldPartitions(historyDays: number): Promise<number> {
 }
 
 /** A write that lands outside the existing partitions creates them once and tries again. */
-async function withPartitions<T>(at: number, write: () => Promise<T>): Promise<T> {
+export async function withPartitions<T>(at: number, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (err) {

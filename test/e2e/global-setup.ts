@@ -22,10 +22,15 @@ export default async function globalSetup() {
     env: { PGWARDEN_CONNECT_TIMEOUT_MS: "10000", PGWARDEN_STATEMENTS_INTERVAL_S: "2" },
     // The viewer may not see the canary server at all: its pages answer like an unknown id's.
     userCommands: [["set-role", "e2e-viewer", "--server", "e2e-canary", "none"]],
+    // The demo's streaming standby and PgBouncer (issue 14): the replication and PgBouncer specs.
+    standby: true,
+    pgbouncer: true,
   });
   Object.assign(process.env, {
     E2E_BASE_URL: stack.baseUrl,
     E2E_SUPERUSER_URL: stack.cluster.url("shop"),
+    E2E_STANDBY_URL: stack.standby?.url("shop") ?? "",
+    E2E_BOUNCER_APP_URL: stack.bouncer?.appUrl ?? "",
     E2E_APP_URL: stack.appUrl,
     E2E_CONSOLE_ROLE_URL: stack.consoleRoleUrl,
     E2E_ADMIN_PASSWORD: stack.adminPassword,

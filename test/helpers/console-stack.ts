@@ -6,6 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort, startCluster, type Cluster } from "../../lib/embedded/cluster";
+import { attachStandby, type AttachedStandby } from "../../lib/embedded/replica";
+import { startDemoBouncer, type DemoBouncer } from "../../lib/cli/demo-ops";
 import { prepareDemoDatabase, provisionClusterStore, roleUrl } from "../../lib/cli/demo-database";
 
 /** Lines of the console's log that report an unhandled rejection or uncaught exception. */
@@ -15,6 +17,10 @@ export function unhandledLines(log: string): string[] {
 
 export interface ConsoleStack {
   cluster: Cluster;
+  /** the streaming standby of `cluster`, registered as `<id>-standby`, when asked for */
+  standby: AttachedStandby | null;
+  /** PgBouncer in front of the shop database, registered as `e2e-pgbouncer` and named by `e2e`, when asked for */
+  bouncer: DemoBouncer | null;
   baseUrl: string;
   appUrl: string;
   consoleRoleUrl: string;
@@ -46,6 +52,12 @@ async function waitForHealth(url: string, server: ChildProcess, log: string) {
   throw new Error(`the console did not become healthy:\n${fs.readFileSync(log, "utf8")}`);
 }
 
+function withPort(url: string, port: number): string {
+  const u = new URL(url);
+  u.port = String(port);
+  return u.toString();
+}
+
 export interface ExtraServer {
   id: string;
   name: string;
@@ -64,17 +76,28 @@ export async function startConsoleStack(opts: {
   env?: Record<string, string>;
   /** extra `npm run user -- …` commands after the two users exist (e.g. a per-server role) */
   userCommands?: string[][];
+  /** a streaming standby of the server, as the demo has (registered as `e2e-standby`, slot `e2e_standby`) */
+  standby?: boolean;
+  /** the demo's PgBouncer (transaction mode, pool of 5) in front of the shop database */
+  pgbouncer?: boolean;
 } = {}): Promise<ConsoleStack> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pgwarden-stack-"));
   fs.chmodSync(work, 0o755);
   const cluster = await startCluster({ major: 18, dataDir: path.join(work, "pg"), settings: opts.pgSettings });
+  // Before seeding, as the demo does: the standby is a cold copy of the fresh cluster.
+  const standby = opts.standby ? await attachStandby(cluster, { standbyDir: path.join(work, "pg-standby"), slot: "e2e_standby" }) : null;
   const demo = await prepareDemoDatabase(cluster);
   // The store as the README asks: an owner that migrates, a non-superuser login for the console.
   const store = await provisionClusterStore(cluster);
 
   const serversFile = path.join(work, "servers.json");
   const extra = typeof opts.extraServers === "function" ? opts.extraServers(demo.consoleUrl) : (opts.extraServers ?? []);
-  fs.writeFileSync(serversFile, JSON.stringify([{ id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl }, ...extra]));
+  const standbyEntry = standby ? [{ id: "e2e-standby", name: "e2e standby (streaming)", url: withPort(demo.consoleUrl, standby.port) }] : [];
+  const bouncer = opts.pgbouncer ? await startDemoBouncer(cluster) : null;
+  if (opts.pgbouncer && !bouncer) throw new Error("the e2e stack needs PgBouncer: apt-get install -y pgbouncer (.ci/run does it)");
+  const bouncerEntry = bouncer ? [{ id: "e2e-pgbouncer", name: "e2e PgBouncer", kind: "pgbouncer", url: bouncer.adminUrl }] : [];
+  const main = { id: "e2e", name: "e2e (PostgreSQL 18)", url: demo.consoleUrl, ...(bouncer && { pgbouncer: "e2e-pgbouncer" }) };
+  fs.writeFileSync(serversFile, JSON.stringify([main, ...standbyEntry, ...bouncerEntry, ...extra]));
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -107,6 +130,8 @@ export async function startConsoleStack(opts: {
 
   return {
     cluster,
+    standby,
+    bouncer,
     baseUrl,
     appUrl: demo.appUrl,
     consoleRoleUrl: roleUrl(cluster, "pgwarden", "pgwarden", "shop"),
@@ -119,6 +144,8 @@ export async function startConsoleStack(opts: {
       server.kill("SIGTERM");
       await new Promise((r) => (server.exitCode !== null ? r(null) : server.once("exit", r)));
       const problems = [died, ...unhandledLines(fs.readFileSync(log, "utf8"))].filter(Boolean);
+      await bouncer?.stop();
+      await standby?.destroy();
       await cluster.destroy();
       fs.rmSync(work, { recursive: true, force: true });
       if (problems.length) throw new Error(`The console under test failed:\n${problems.join("\n")}`);
