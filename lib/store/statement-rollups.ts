@@ -21,7 +21,7 @@ const COUNTERS = "calls, exec_ms, plan_ms, rows, shared_blks_hit, shared_blks_re
 /**
  * The rows of a window as a CTE named `parts` (one row per statement per rollup bucket or raw
  * delta), parameters $1 server, $2 hour ends, $3 10-minute ends, $4/$5 raw range bounds, $6/$7 the
- * database and user filters (NULL: all). Each raw range is its own index range scan (LATERAL).
+ * database and user filters (NULL: all). Each raw range is its own index range scan (LATERAL, OFFSET 0).
  */
 export const WINDOW_PARTS = /* sql */ `
   parts AS (
@@ -42,6 +42,9 @@ export const WINDOW_PARTS = /* sql */ `
        SELECT * FROM metric_statement_samples x
         WHERE x.server = $1 AND x.at > r.f AND x.at <= r.t
           AND ($6::text IS NULL OR x.datname = $6) AND ($7::text IS NULL OR x.username = $7)
+       -- not pulled up into a join: with a database filter the planner would scan the whole day
+       -- and join the ranges afterwards instead of one index range scan per range
+       OFFSET 0
      ) s
   )`;
 
