@@ -106,6 +106,10 @@ async function copyAsStandby(primaryDir: string, standbyDir: string, conninfo: s
   fs.rmSync(standbyDir, { recursive: true, force: true });
   await execFileP("cp", ["-a", primaryDir, standbyDir]);
   fs.rmSync(path.join(standbyDir, "postmaster.pid"), { force: true });
+  // The primary's slots are not the standby's (pg_basebackup leaves pg_replslot out too): a copied
+  // slot would sit inactive on the standby, retaining WAL there and showing as a finding.
+  const slots = path.join(standbyDir, "pg_replslot");
+  for (const e of fs.readdirSync(slots)) fs.rmSync(path.join(slots, e), { recursive: true, force: true });
   await writeOwned(path.join(standbyDir, "standby.signal"), "");
   const quoted = conninfo.replace(/'/g, "''");
   await writeOwned(path.join(standbyDir, "postgresql.auto.conf"), `primary_conninfo = '${quoted}'\nprimary_slot_name = '${slot}'\n`, true);
