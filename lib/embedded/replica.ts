@@ -214,12 +214,18 @@ export async function attachStandby(
     `CREATE ROLE ${STANDBY_ROLE} LOGIN REPLICATION PASSWORD '${scramVerifier(password)}'; SELECT pg_create_physical_replication_slot('${slot}', true)`,
   );
   const dropSlot = () => sql(cluster.url(), `SELECT pg_drop_replication_slot('${slot}') WHERE EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '${slot}')`);
-  await cluster.stop(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
   try {
-    const conninfo = `host=127.0.0.1 port=${cluster.port} user=${STANDBY_ROLE} password=${password} application_name=${applicationName}`;
-    await copyAsStandby(cluster.dataDir, opts.standbyDir, conninfo, slot);
-  } finally {
-    await cluster.restart();
+    await cluster.stop(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
+    try {
+      const conninfo = `host=127.0.0.1 port=${cluster.port} user=${STANDBY_ROLE} password=${password} application_name=${applicationName}`;
+      await copyAsStandby(cluster.dataDir, opts.standbyDir, conninfo, slot);
+    } finally {
+      await cluster.restart();
+    }
+  } catch (err) {
+    // A slot nobody will stream from retains WAL on the primary forever: never leave it behind.
+    await dropSlot().catch(() => {});
+    throw err;
   }
   let port = await freePort();
   while (port === cluster.port) port = await freePort();
@@ -233,7 +239,6 @@ export async function attachStandby(
     await waitForStreaming(cluster.url(), applicationName);
   } catch (err) {
     await stop().catch(() => {});
-    // A slot nobody streams from retains WAL on the primary forever: never leave it behind.
     await dropSlot().catch(() => {});
     fs.rmSync(opts.standbyDir, { recursive: true, force: true });
     throw err;
