@@ -74,7 +74,9 @@ export function recoverySql(versionNum: number): string {
   SELECT pg_last_wal_receive_lsn()::text AS receive_lsn, pg_last_wal_replay_lsn()::text AS replay_lsn,
          pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS replay_lag_bytes,
          ${ms("pg_last_xact_replay_timestamp()")} AS last_replay_ms,
-         ${ms("now() - pg_last_xact_replay_timestamp()")} AS replay_lag_ms,
+         -- clock_timestamp(), not now(): a commit replayed after this read's transaction began
+         -- would otherwise give a negative lag; clamped for clock skew between the two hosts.
+         ${ms("greatest(clock_timestamp() - pg_last_xact_replay_timestamp(), interval '0')")} AS replay_lag_ms,
          ${pause} AS pause_state`;
 }
 
