@@ -7,6 +7,11 @@ const alias = {
   "server-only": path.resolve(import.meta.dirname, "test/helpers/server-only-stub.ts"),
 };
 
+// Tests that measure timing across several console processes (one sample per server per interval,
+// 200 servers) run after the others, alone: sharing 2 cores with other test files made them
+// measure the machine, not the sampler.
+const ALONE = ["test/integration/sampler-leases.test.ts"];
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -20,11 +25,24 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          exclude: ALONE,
           globalSetup: ["test/integration/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration-alone",
+          include: ALONE,
+          globalSetup: ["test/integration/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+          maxWorkers: 1,
         },
       },
     ],
