@@ -152,19 +152,19 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     cold();
     const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('s_7')::int8 AS b`)).rows[0].b));
     const tables = await count(`SELECT count(*)::int AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND $1::text IS NOT NULL`);
-    const first = await tablesPage(server, TablesQuery.parse({ db: dbName }), { firstView: true });
+    const first = await tablesPage(server, TablesQuery.parse({ db: dbName }), { provisional: true });
     expect(first.sizesPending).toBe(true);
     expect(first.total).toBe(tables);
     expect(first.rows).toHaveLength(50);
     expect(first.rows[0]!.name).toBe("s_7"); // most pages in the catalog, and measured
     expect(first.rows[0]!.totalBytes).toBe(exact);
-    const byName = await tablesPage(server, TablesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "10" }), { firstView: true });
+    const byName = await tablesPage(server, TablesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "10" }), { provisional: true });
     const names = await withClient(url, async (c) =>
       (await c.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY relname COLLATE "C" LIMIT 50 OFFSET 10`)).rows.map((r) => r.relname),
     );
     expect(byName.rows.map((r) => r.name)).toEqual(names);
     // the whole database was started meanwhile: the full answer comes without a first-view read
-    await vi.waitFor(async () => expect((await tablesPage(server, TablesQuery.parse({ db: dbName }), { firstView: true })).sizesPending).toBeUndefined(), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await tablesPage(server, TablesQuery.parse({ db: dbName }), { provisional: true })).sizesPending).toBeUndefined(), { timeout: 10_000 });
     const full = await tablesPage(server, TablesQuery.parse({ db: dbName }));
     expect(full.sizesPending).toBeUndefined();
     expect(full.total).toBe(tables);
