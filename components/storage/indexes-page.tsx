@@ -38,7 +38,7 @@ export function IndexesPage({ server, initial }: { server: string; initial?: Ind
     { id: "scans", header: "scans", sortKey: "scans", align: "right", cell: (r) => formatNumber(r.scans) },
     { id: "read", header: "tuples read", sortKey: "tuples_read", align: "right", cell: (r) => formatNumber(r.tuplesRead) },
     { id: "fetched", header: "tuples fetched", sortKey: "tuples_fetched", align: "right", cell: (r) => formatNumber(r.tuplesFetched) },
-    ...(data?.findings.lastUsedAvailable
+    ...(data?.findings?.lastUsedAvailable
       ? [{ id: "last_used", header: "last used", title: "pg_stat_user_indexes.last_idx_scan", cell: (r: IndexRow) => (r.lastUsed ? <Timestamp at={r.lastUsed} /> : "never") }]
       : []),
     {
@@ -58,7 +58,17 @@ export function IndexesPage({ server, initial }: { server: string; initial?: Ind
   return (
     <div className="flex flex-col gap-3">
       <PageHeader title={`Indexes${query.db ? ` · ${query.db}` : ""}`} poll={q} />
-      {data && <IndexFindingsPanel f={data.findings} controls={{ limit: query.findingsLimit, minFindingBytes: query.minFindingBytes, set }} />}
+      {data?.sizesPending && (
+        <p className="text-xs text-zinc-500" data-testid="sizes-pending">
+          Measuring the whole database&apos;s sizes: these indexes were measured alone, in the order of the pages the catalog records for them (as of
+          their last VACUUM/ANALYZE); the full list follows.
+        </p>
+      )}
+      {data?.findings ? (
+        <IndexFindingsPanel f={data.findings} controls={{ limit: query.findingsLimit, minFindingBytes: query.minFindingBytes, set }} />
+      ) : (
+        data && <p className="text-xs text-zinc-500" data-testid="findings-pending">Judging every index for unused, duplicate and invalid ones…</p>
+      )}
       <MaintenanceBar server={server} db={query.db} commands={["reindex_index"]} sel={sel} poll={q} />
       <DataTable
         columns={columns}

@@ -4,7 +4,8 @@ import { FINDINGS_PER_KIND, type IndexFinding, type IndexFindings, type IndexRow
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
 import { coalescedRead } from "./run";
-import { currentSizes, indexDefinitions, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, indexDefinitions, measureRelations, readySizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { applySizes, emptySnapshot } from "./relations/size-model";
 import { duplicateIndexes, type IndexShape } from "./relations/duplicates";
 import { findingsPage, statsWindowWarning } from "./relations/findings-page";
 import type { Queryable } from "./types";
@@ -23,7 +24,8 @@ const INDEXES = /* sql */ `
     JOIN pg_index i ON i.indexrelid = s.indexrelid
     LEFT JOIN sz ON sz.relid = s.indexrelid
    WHERE ($3::text IS NULL OR s.schemaname = $3)
-     AND ($4::text IS NULL OR strpos(lower(s.indexrelname), lower($4)) > 0 OR strpos(lower(s.relname), lower($4)) > 0)`;
+     AND ($4::text IS NULL OR strpos(lower(s.indexrelname), lower($4)) > 0 OR strpos(lower(s.relname), lower($4)) > 0)
+     AND ($5::oid[] IS NULL OR s.indexrelid = ANY($5::oid[]))`;
 
 // last_idx_scan exists from PostgreSQL 16 on: the column is named only when the server has it.
 const lastUsed = (version: number, alias: string) => (version >= 160000 ? `${alias}.last_idx_scan` : "NULL::timestamptz");
@@ -43,14 +45,15 @@ const ORDER: Record<IndexSort, string> = {
 
 export type IndexesOptions = Pick<IndexesQuery, "sort" | "dir" | "schema" | "q" | "limit" | "offset">;
 
-export async function indexes(db: Queryable, opts: IndexesOptions, sizes: SizeSnapshot): Promise<{ rows: IndexRow[]; total: number }> {
+/** One page of indexes; `only`: among these OIDs alone (a provisional page's, measured alone). */
+export async function indexes(db: Queryable, opts: IndexesOptions, sizes: SizeSnapshot, only: number[] | null = null): Promise<{ rows: IndexRow[]; total: number }> {
   const d = opts.dir === "asc" ? "ASC NULLS FIRST" : "DESC NULLS LAST";
   const base = INDEXES.replace("%LAST%", lastUsed(await serverVersion(db), "s"));
-  const sql = `${base} ORDER BY ${ORDER[opts.sort].replaceAll("%", d)}, oid LIMIT $5 OFFSET $6`;
-  const params = [sizes.indexOids, sizes.indexSizes, opts.schema ?? null, opts.q ?? null, opts.limit, opts.offset];
+  const sql = `${base} ORDER BY ${ORDER[opts.sort].replaceAll("%", d)}, oid LIMIT $6 OFFSET $7`;
+  const params = [sizes.indexOids, sizes.indexSizes, opts.schema ?? null, opts.q ?? null, only, opts.limit, opts.offset];
   let { rows } = await db.query(sql, params);
   let total = rows[0]?.total_count;
-  if (total === undefined) total = opts.offset > 0 ? (await db.query(`SELECT count(*) AS n FROM (${base}) x`, params.slice(0, 4))).rows[0].n : 0;
+  if (total === undefined) total = opts.offset > 0 ? (await db.query(`SELECT count(*) AS n FROM (${base}) x`, params.slice(0, 5))).rows[0].n : 0;
   await indexDefinitions(db, sizes, rows.map((r) => r.oid));
   rows = rows.map(
     (r): IndexRow => ({
@@ -215,23 +218,85 @@ export async function indexFindings(db: Queryable, sizes?: SizeSnapshot, opts: F
   return pagedFindings(db, await allIndexFindings(db, sizes), opts, sizes);
 }
 
-/** The indexes page of one database of a server, for the route. */
-export async function indexesPage(server: string, query: IndexesQuery): Promise<IndexesResponse> {
+// The first look at a database, before its size snapshot exists: by size, one page chosen from
+// the pages the catalog records for each index (as of the last VACUUM/ANALYZE), then measured alone.
+const CATALOG_PAGE = /* sql */ `
+  SELECT c.oid, i.indrelid AS table_oid, count(*) OVER () AS total_count
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+   WHERE t.relkind IN ('r', 'm', 'p') AND t.relpersistence <> 't'
+     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'
+     AND ($1::text IS NULL OR n.nspname = $1)
+     AND ($2::text IS NULL OR strpos(lower(c.relname), lower($2)) > 0 OR strpos(lower(t.relname), lower($2)) > 0)
+   ORDER BY c.relpages %DIR%, c.oid
+   LIMIT $3 OFFSET $4`;
+
+/** A page measured alone (sizesPending), while the whole database's snapshot is computed. */
+async function provisionalIndexes(db: Queryable, opts: IndexesOptions): Promise<{ rows: IndexRow[]; total: number }> {
+  let chosen: { oid: number; tableOid: number }[];
+  let total: number;
+  if (opts.sort === "size") {
+    const sql = CATALOG_PAGE.replace("%DIR%", opts.dir === "asc" ? "ASC" : "DESC");
+    const { rows } = await db.query(sql, [opts.schema ?? null, opts.q ?? null, opts.limit, opts.offset]);
+    [chosen, total] = [rows.map((r) => ({ oid: r.oid, tableOid: r.table_oid })), rows[0]?.total_count ?? 0];
+  } else {
+    // Sorted by name or a statistics counter: the SQL chooses the page, sizes unknown yet.
+    const page = await indexes(db, opts, emptySnapshot("", Date.now()));
+    [chosen, total] = [page.rows, page.total];
+  }
+  if (chosen.length === 0) return { rows: [], total };
+  // Measured through their tables (the snapshot places an index under its table): at most one
+  // page's tables, with their TOAST and indexes.
+  const snap = emptySnapshot("", Date.now());
+  const m = await measureRelations(db, { only: [...new Set(chosen.map((r) => r.tableOid))] });
+  applySizes(snap, m.rows, new Map(), m.locks);
+  // Ordered within the page by the sizes just measured (and their definitions read).
+  const page = await indexes(db, { ...opts, offset: 0 }, snap, chosen.map((r) => r.oid));
+  return { rows: page.rows, total };
+}
+
+type WithFindings = IndexesResponse & { findings: IndexFindings };
+
+/**
+ * The indexes page of one database of a server. `provisional` (the page's server render): never
+ * waits for the whole database — before the first snapshot the page is measured alone
+ * (sizesPending), and the findings (judging every index) come with the first poll unless they are
+ * already at hand. Without it (the route) the cold snapshot and the findings are waited for.
+ */
+export async function indexesPage(server: string, query: IndexesQuery): Promise<WithFindings>;
+export async function indexesPage(server: string, query: IndexesQuery, mode: { provisional?: boolean }): Promise<IndexesResponse>;
+export async function indexesPage(server: string, query: IndexesQuery, mode: { provisional?: boolean } = {}): Promise<IndexesResponse> {
   const { db: dbName, findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  const sizes = await currentSizes(target);
+  const ready = mode.provisional ? await readySizes(target) : await currentSizes(target);
+  if (!ready) {
+    return coalescedRead(target, ["indexes", "provisional", JSON.stringify(opts)], async (db) => ({
+      ...(await provisionalIndexes(db, opts)),
+      sizesAt: Date.now(),
+      sizesPending: true,
+      readAt: Date.now(),
+    }));
+  }
+  const sizes = ready;
   const findingsOpts = { findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes };
-  const [page, findings] = await Promise.all([
-    coalescedRead(target, ["indexes", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
-      let page = await indexes(db, opts, sizes);
-      // An index created since the last look: measured (and deparsed) now.
-      if (page.rows.some((r) => !sizes.indexes.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await indexes(db, opts, sizes);
-      return { ...page, readAt: Date.now() };
-    }),
-    // Judging every index is shared for the "index-findings" lifetime; each viewer's page of it is cut per request.
-    coalescedRead(target, ["index-findings", sizes.takenAt], (db) => allIndexFindings(db, sizes)).then((all) =>
-      coalescedRead(target, ["indexes", "findings-page", sizes.takenAt, JSON.stringify(findingsOpts)], (db) => pagedFindings(db, all, findingsOpts, sizes)),
-    ),
-  ]);
-  return { ...page, findings, sizesAt: sizes.takenAt };
+  const page = coalescedRead(target, ["indexes", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
+    let page = await indexes(db, opts, sizes);
+    // An index created since the last look: measured (and deparsed) now.
+    if (page.rows.some((r) => !sizes.indexes.has(r.oid)) && (await sizeNewcomers(db, sizes)) > 0) page = await indexes(db, opts, sizes);
+    return { ...page, readAt: Date.now() };
+  });
+  // Judging every index is shared for the "index-findings" lifetime; each viewer's page of it is cut per request.
+  const findings = coalescedRead(target, ["index-findings", sizes.takenAt], (db) => allIndexFindings(db, sizes)).then((all) =>
+    coalescedRead(target, ["indexes", "findings-page", sizes.takenAt, JSON.stringify(findingsOpts)], (db) => pagedFindings(db, all, findingsOpts, sizes)),
+  );
+  if (!mode.provisional) {
+    const [p, f] = await Promise.all([page, findings]);
+    return { ...p, findings: f, sizesAt: sizes.takenAt };
+  }
+  // The first view: the findings only if already computed (a cached read answers within a tick);
+  // otherwise they go on in the background (their failure is the first poll's to show).
+  const atHand = await Promise.race([findings.catch(() => undefined), new Promise<undefined>((r) => setTimeout(r, 0))]);
+  return { ...(await page), ...(atHand ? { findings: atHand } : {}), sizesAt: sizes.takenAt };
 }

@@ -208,14 +208,16 @@ export async function autovacuumServerEnabled(db: Queryable): Promise<boolean> {
 }
 
 /**
- * The tables page of one database of a server, for the route. `firstView`: the page's server
- * render, which never waits for the whole database's sizes (a page measured alone instead).
+ * The tables page of one database of a server. `provisional` (the route and the page's server
+ * render): never wait for the whole database's sizes — before the first snapshot, the page is
+ * measured alone (sizesPending) while the snapshot is computed once in the background. Without it
+ * (Space-like callers, tests) the cold snapshot is waited for, up to statement_timeout + 1 s.
  */
-export async function tablesPage(server: string, query: TablesQuery, mode: { firstView?: boolean } = {}): Promise<TablesResponse> {
+export async function tablesPage(server: string, query: TablesQuery, mode: { provisional?: boolean } = {}): Promise<TablesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
   // Relations created since the snapshot are looked for in the page's own read (below).
-  const ready = mode.firstView && !opts.minSizeBytes ? await readySizes(target, { newcomers: false }) : await currentSizes(target, { newcomers: false });
+  const ready = mode.provisional && !opts.minSizeBytes ? await readySizes(target, { newcomers: false }) : await currentSizes(target, { newcomers: false });
   if (!ready) {
     return coalescedRead(target, ["tables", "provisional", JSON.stringify(opts)], async (db) => ({
       ...(await provisionalTables(db, opts)),

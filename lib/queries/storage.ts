@@ -44,7 +44,8 @@ export const useTables = (server: string, q: TablesQuery, initial?: TablesRespon
 export const useIndexes = (server: string, q: IndexesQuery, initial?: IndexesResponse) =>
   usePolled(storageKeys.indexes(server, q), () => fetchJson(indexesUrl(server, q), IndexesResponse), {
     intervalMs: 10_000,
-    initial: initial && { data: initial, at: initial.readAt },
+    // A first view without its findings (or sizes pending) is asked again at once after hydration.
+    initial: initial && { data: initial, at: initial.sizesPending || !initial.findings ? 0 : initial.readAt },
   });
 
 export const useSpace = (server: string, q: SpaceQuery) =>

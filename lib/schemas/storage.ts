@@ -211,8 +211,11 @@ export type IndexFindings = z.infer<typeof IndexFindings>;
 export const IndexesResponse = z.object({
   rows: z.array(IndexRow),
   total: z.number(),
-  findings: IndexFindings,
+  /** absent only in the page's server render while they are still computed (the first poll brings them) */
+  findings: IndexFindings.optional(),
   sizesAt: z.number(),
+  /** as for Tables: a first look, this page's indexes measured alone, in the catalog's order of pages */
+  sizesPending: z.boolean().optional(),
   readAt: z.number(),
 });
 export type IndexesResponse = z.infer<typeof IndexesResponse>;

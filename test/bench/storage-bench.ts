@@ -2,8 +2,9 @@
 // run, as ratios to a plain catalog query that sizes every table (pg_class with
 // pg_total_relation_size: the work PgHero's space page does). Nothing here passes or fails.
 //
-// - cold Tables: the first request for a database (no size snapshot, fresh pool connection);
-//   the plain query runs on a fresh connection too. warm: polls spaced by the read TTL, so each
+// - cold Tables: the first request for a database (no size snapshot, fresh pool connection): the
+//   route answers one page measured alone (sizesPending) while the whole snapshot runs in the
+//   background, whose end is reported too; the plain query runs on a fresh connection too. warm: polls spaced by the read TTL, so each
 //   one really reads (measured by the bench client on the same machine: server time + loopback).
 // - DB time per minute of one Tables viewer: pg_stat_statements total_exec_time (execution only,
 //   track = all) of every statement of the console's role, all databases, while one Chromium tab
@@ -76,6 +77,12 @@ async function measure(stack: ConsoleStack, cookie: string, tables: number, labe
   });
   const tablesPath = `/api/servers/e2e/tables?db=${db}`;
   const cold = await get(stack, cookie, tablesPath);
+  // The cold answer is one page measured alone (sizesPending); the whole database's snapshot
+  // runs once in the background: when the Tables answer comes from it.
+  const pending = (JSON.parse(cold.body) as { sizesPending?: boolean }).sizesPending === true;
+  const t0 = performance.now();
+  while ((JSON.parse((await get(stack, cookie, tablesPath)).body) as { sizesPending?: boolean }).sizesPending) await sleep(250);
+  const wholeMs = performance.now() - t0 + (pending ? cold.ms : 0);
   const warm: number[] = [];
   for (let i = 0; i < 10; i++) {
     await sleep(READ_TTL_MS + 100); // past the per-poll cache: every request reads
@@ -88,6 +95,7 @@ async function measure(stack: ConsoleStack, cookie: string, tables: number, labe
   out[`plain sizing query, warm ms @${label}`] = ms(plainWarm);
   out[`Tables cold (first request) ms @${label}`] = `${ms(cold.ms)}${cold.retries ? ` (after ${cold.retries} "still computing" answers)` : ""}`;
   out[`Tables cold / plain cold @${label} (target ≤ 1.0 at 10k)`] = ratio(cold.ms, plainCold);
+  out[`  cold answer: ${pending ? "one page measured alone (sizesPending)" : "from the whole snapshot"}; whole-database sizes served after ms @${label}`] = ms(wholeMs);
   out[`Tables warm p50 ms @${label} (target ≤ 50 at 10k)`] = ms(percentile(warm, 50));
   out[`Tables warm p95 ms @${label}`] = ms(percentile(warm, 95));
   out[`Tables warm p50 / plain warm @${label}`] = ratio(percentile(warm, 50), plainWarm);
@@ -112,10 +120,19 @@ async function consoleDbTime(stack: ConsoleStack, fn: () => Promise<void>) {
   });
 }
 
-/** ms after navigation start when the first `testId` row is in the document. */
-async function firstRows(stack: ConsoleStack, cookie: string, path: string, testId: string): Promise<number> {
+/**
+ * First rows as the issue defines them: ms after navigation start (the document's time origin)
+ * until the first `testId` row is in the document, in a fresh signed-in Chromium (the session
+ * cookie is set beforehand: no sign-in page; the console is already started; the browser's cache
+ * is empty, so every script chunk is fetched). Also when the HTML's last byte arrived and whether
+ * the rows came with it (server-rendered) or only after hydration and a client fetch.
+ */
+async function firstRows(stack: ConsoleStack, cookie: string, path: string, testId: string, opts: { warmBrowser?: boolean } = {}) {
   const { browser, page } = await signedInPage(stack, cookie);
   try {
+    // warmBrowser: another console page (Fleet) loaded first in the same tab — the browser and its
+    // renderer started, script chunks in its cache — as when a DBA clicks through from another page.
+    if (opts.warmBrowser) await page.goto("/fleet", { waitUntil: "load" });
     await page.addInitScript((id) => {
       const w = window as unknown as { __firstRow?: number };
       new MutationObserver((_, obs) => {
@@ -125,9 +142,14 @@ async function firstRows(stack: ConsoleStack, cookie: string, path: string, test
         }
       }).observe(document, { subtree: true, childList: true });
     }, testId);
-    await page.goto(path);
-    await page.getByTestId(testId).first().waitFor();
-    return ms(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
+    const doc = await page.goto(path);
+    const html = (await doc?.text()) ?? "";
+    await page.getByTestId(testId).first().waitFor({ timeout: 60_000 });
+    const t = await page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      return { row: (window as unknown as { __firstRow: number }).__firstRow, htmlEnd: nav.responseEnd, firstByte: nav.responseStart, dcl: nav.domContentLoadedEventEnd };
+    });
+    return { ms: ms(t.row), firstByte: ms(t.firstByte), htmlEnd: ms(t.htmlEnd), dcl: ms(t.dcl), rowsInHtml: html.split(`data-testid="${testId}"`).length - 1 };
   } finally {
     await browser.close();
   }
@@ -148,8 +170,13 @@ export async function benchStorage(opts: { idleSeconds: number; viewers: number;
     progress("Chromium");
     const tables = `/servers/e2e/tables?db=${big.db}`;
     const indexes = `/servers/e2e/indexes?db=${big.db}`;
-    out["first rows in Chromium, Tables @10k, ms after navigation start (target ≤ 500)"] = await firstRows(stack, cookie, tables, "table-row");
-    out["first rows in Chromium, Indexes @10k, ms after navigation start (target ≤ 500)"] = await firstRows(stack, cookie, indexes, "index-row");
+    for (const [name, path, id] of [["Tables", tables, "table-row"], ["Indexes", indexes, "index-row"]] as const) {
+      const f = await firstRows(stack, cookie, path, id);
+      out[`first rows in Chromium, ${name} @10k, ms after navigation start (target ≤ 500)`] = f.ms;
+      out[`  ${name}: HTML first byte / last byte / DOMContentLoaded ms; rows in the HTML`] = `${f.firstByte} / ${f.htmlEnd} / ${f.dcl}; ${f.rowsInHtml}`;
+      const w = await firstRows(stack, cookie, path, id, { warmBrowser: true });
+      out[`  ${name} after another console page in the same tab: first rows ms; HTML first / last byte; rows in the HTML`] = `${w.ms}; ${w.firstByte} / ${w.htmlEnd}; ${w.rowsInHtml}`;
+    }
 
     const t = await consoleDbTime(stack, async () => {
       const { browser, page } = await signedInPage(stack, cookie);

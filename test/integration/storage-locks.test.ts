@@ -44,6 +44,16 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
     const ms = Date.now() - t0;
     return { status: res.status, body: (await res.json()) as T, ms };
   }
+  /**
+   * Tables answers a cold database at once with a page measured alone (sizesPending); Space waits
+   * for the size snapshot, so after this the next Tables read comes from it.
+   */
+  async function tablesFromSnapshot(search: string): Promise<TablesResponse> {
+    await get<SpaceResponse>("space", "top=1");
+    const body = (await get<TablesResponse>("tables", search)).body;
+    expect(body.sizesPending).toBeUndefined();
+    return body;
+  }
   async function allPages() {
     const tables = await get<TablesResponse>("tables", "limit=500&sort=name&dir=asc");
     const indexes = await get<IndexesResponse>("indexes", "limit=500&sort=name&dir=asc");
@@ -173,7 +183,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
 
   test("a VACUUM queued on the locked table ends 'blocked by pid N'; the pages stay up and other sizes are kept", async () => {
     coldCaches();
-    const before = (await get<TablesResponse>("tables", "limit=500&sort=name&dir=asc")).body;
+    const before = await tablesFromSnapshot("limit=500&sort=name&dir=asc");
     const lock = await holdExclusive("t_045");
     try {
       const relid = await oidOf(c, "public", "t_045");
@@ -206,7 +216,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
       await w.query(`DELETE FROM shrink_me WHERE id > 100`);
     });
     coldCaches();
-    const before = (await get<TablesResponse>("tables", "q=shrink_me")).body;
+    const before = await tablesFromSnapshot("q=shrink_me");
     const big = before.rows[0]!.totalBytes;
     const res = await callRoute(await ROUTES["vacuum-full"](), "POST", `/api/servers/${server}/jobs/vacuum-full`, {
       cookie,
@@ -225,7 +235,7 @@ describe.each(pgServers())("storage pages under a lock on PG $major", (s) => {
 
   test("a table created after the snapshot is sized on first sight, not shown as 0 B", async () => {
     coldCaches();
-    await get<TablesResponse>("tables", "limit=1"); // the snapshot is taken now, without the new table
+    await tablesFromSnapshot("limit=1"); // the snapshot is taken now, without the new table
     await withClient(url, (w) => w.query(`CREATE TABLE brand_new AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 2000) g`));
     // The next poll (per-poll reads, the newcomers check among them, last PGWARDEN_READ_TTL_MS;
     // the snapshot stays): the new table is listed, and its size comes with it.

@@ -60,7 +60,8 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
   test("the biggest unused index is first among unused findings, with the counts and one page", async () => {
     await useServers([{ id: server, url: s.url }]);
     cold();
-    const res = IndexesResponse.parse(await indexesPage(server, IndexesQuery.parse({ db: dbName })));
+    const res = await indexesPage(server, IndexesQuery.parse({ db: dbName }));
+    IndexesResponse.parse(res);
     const unused = res.findings.findings.filter((f) => f.kind === "unused");
     expect(unused[0]?.name).toBe("s_7_big");
     expect(unused[0]?.definition).toBe("CREATE INDEX s_7_big ON public.s_7 USING btree (n, id)");
@@ -152,23 +153,52 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     cold();
     const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_total_relation_size('s_7')::int8 AS b`)).rows[0].b));
     const tables = await count(`SELECT count(*)::int AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace AND $1::text IS NOT NULL`);
-    const first = await tablesPage(server, TablesQuery.parse({ db: dbName }), { firstView: true });
+    const first = await tablesPage(server, TablesQuery.parse({ db: dbName }), { provisional: true });
     expect(first.sizesPending).toBe(true);
     expect(first.total).toBe(tables);
     expect(first.rows).toHaveLength(50);
     expect(first.rows[0]!.name).toBe("s_7"); // most pages in the catalog, and measured
     expect(first.rows[0]!.totalBytes).toBe(exact);
-    const byName = await tablesPage(server, TablesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "10" }), { firstView: true });
+    const byName = await tablesPage(server, TablesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "10" }), { provisional: true });
     const names = await withClient(url, async (c) =>
       (await c.query(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY relname COLLATE "C" LIMIT 50 OFFSET 10`)).rows.map((r) => r.relname),
     );
     expect(byName.rows.map((r) => r.name)).toEqual(names);
     // the whole database was started meanwhile: the full answer comes without a first-view read
-    await vi.waitFor(async () => expect((await tablesPage(server, TablesQuery.parse({ db: dbName }), { firstView: true })).sizesPending).toBeUndefined(), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await tablesPage(server, TablesQuery.parse({ db: dbName }), { provisional: true })).sizesPending).toBeUndefined(), { timeout: 10_000 });
     const full = await tablesPage(server, TablesQuery.parse({ db: dbName }));
     expect(full.sizesPending).toBeUndefined();
     expect(full.total).toBe(tables);
     expect(full.rows[0]!.totalBytes).toBe(exact);
+  });
+
+  test("the Indexes first view never waits for the whole database nor the findings: its page is measured alone", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const sizeOf = (name: string) => withClient(url, async (c) => Number((await c.query(`SELECT pg_relation_size($1::regclass)::int8 AS b`, [name])).rows[0].b));
+    const indexCount = TABLES * 2 + 1; // a primary key and s_<i>_n per table, and s_7_big
+    const first = IndexesResponse.parse(await indexesPage(server, IndexesQuery.parse({ db: dbName }), { provisional: true }));
+    expect(first.sizesPending).toBe(true);
+    expect(first.findings).toBeUndefined(); // judging every index is left to the first poll
+    expect(first.total).toBe(indexCount);
+    expect(first.rows).toHaveLength(50);
+    // measured (exactly), largest first within the page, with definitions
+    expect(first.rows[0]!.sizeBytes).toBe(await sizeOf(first.rows[0]!.name));
+    expect(first.rows[0]!.sizeBytes).toBeGreaterThan(8192);
+    expect(first.rows.map((r) => r.sizeBytes)).toEqual(first.rows.map((r) => r.sizeBytes).sort((a, b) => b - a));
+    expect(first.rows[0]!.definition).toMatch(/^CREATE (UNIQUE )?INDEX /);
+    const byName = await indexesPage(server, IndexesQuery.parse({ db: dbName, sort: "name", dir: "asc", offset: "10" }), { provisional: true });
+    expect(byName.total).toBe(indexCount); // provisional or from the snapshot by now: the same page
+
+    expect(byName.rows.map((r) => r.name)).toEqual([...byName.rows.map((r) => r.name)].sort());
+    // the snapshot was started meanwhile: then the full answer, with the findings once judged
+    await vi.waitFor(async () => expect((await indexesPage(server, IndexesQuery.parse({ db: dbName }), { provisional: true })).findings).toBeDefined(), { timeout: 10_000 });
+    const full = await indexesPage(server, IndexesQuery.parse({ db: dbName }), { provisional: true });
+    expect(full.sizesPending).toBeUndefined();
+    expect(full.total).toBe(indexCount);
+    expect(full.rows[0]!.sizeBytes).toBe(await sizeOf(full.rows[0]!.name));
+    expect(full.rows[0]!.sizeBytes).toBeGreaterThanOrEqual(await sizeOf("s_7_big"));
+    expect(full.findings?.findings.find((f) => f.kind === "unused")?.name).toBe("s_7_big");
   });
 
   test("the database list is kept between polls, and read again at once for a name it lacks", async () => {

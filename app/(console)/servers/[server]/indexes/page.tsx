@@ -12,6 +12,7 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   await requireServerPageUser(server);
   // The first rows come with the page (same shared read as the API); polling takes over from there.
   const query = pageQuery(IndexesQuery, await searchParams);
-  const initial = await firstView(() => indexesPage(server, query));
+  // They never wait for the whole database (a page measured alone) nor for judging every index.
+  const initial = await firstView(() => indexesPage(server, query, { provisional: true }));
   return <IndexesPage server={server} initial={initial} />;
 }

@@ -13,6 +13,6 @@ export default async function Page({ params, searchParams }: { params: Promise<{
   // The first rows come with the page (same shared read as the API); polling takes over from there.
   // They never wait for the whole database's sizes: on a first look, the page is measured alone.
   const query = pageQuery(TablesQuery, await searchParams);
-  const initial = await firstView(() => tablesPage(server, query, { firstView: true }));
+  const initial = await firstView(() => tablesPage(server, query, { provisional: true }));
   return <TablesPage server={server} initial={initial} />;
 }
