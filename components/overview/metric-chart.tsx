@@ -1,22 +1,17 @@
 "use client";
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFrame } from "@/components/ui/chart-frame";
+import { SERIES_COLORS as COLORS, timeAxisProps } from "@/components/ui/chart-time";
 import { useTimeZoneMode } from "@/components/ui/time";
 import { formatBytes, formatTimestamp } from "@/lib/format";
 import type { MetricChart as Chart } from "@/lib/schemas/metrics";
 import { axisLabel, formatByUnit } from "./units";
-
-const COLORS = ["#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#475569"];
 
 /** One chart of the series API: stacked areas with line series over them, units on both axes. */
 export function MetricChart({ chart, long }: { chart: Chart; long: boolean }) {
   const [mode] = useTimeZoneMode();
   const data = chart.t.map((t, i) => Object.fromEntries([["t", t], ...chart.series.map((s) => [s.key, s.values[i] ?? null])]));
   const points = chart.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
-  const tick = (t: number) => {
-    const s = formatTimestamp(t, mode);
-    return long ? s.slice(5, 16) : s.slice(11, 16);
-  };
   const fmt = (v: unknown) => formatByUnit(chart.unit, typeof v === "number" ? v : Number(v));
   return (
     <ChartFrame
@@ -44,16 +39,7 @@ export function MetricChart({ chart, long }: { chart: Chart; long: boolean }) {
         <ResponsiveContainer width="100%" height="100%">
           <ComposedChart data={data} margin={{ left: 8, right: 8, top: 4, bottom: 4 }}>
             <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              scale="time"
-              domain={["dataMin", "dataMax"]}
-              tickFormatter={tick}
-              tick={{ fontSize: 10 }}
-              label={{ value: `time (${mode === "utc" ? "UTC" : "local"})`, position: "insideBottomRight", offset: -2, fontSize: 10 }}
-              height={32}
-            />
+            <XAxis {...timeAxisProps(mode, long)} />
             <YAxis
               tickFormatter={fmt}
               tick={{ fontSize: 10 }}

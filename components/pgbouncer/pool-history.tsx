@@ -4,12 +4,12 @@ import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveCont
 import { Button } from "@/components/ui/button";
 import { ChartFrame } from "@/components/ui/chart-frame";
 import { Section } from "@/components/ui/section";
+import { SERIES_COLORS as COLORS, timeAxisProps } from "@/components/ui/chart-time";
 import { useTimeZoneMode } from "@/components/ui/time";
 import { formatDuration, formatNumber, formatTimestamp } from "@/lib/format";
 import { usePoolHistory } from "@/lib/queries/pgbouncer";
 import { POOL_HISTORY_RANGES, type PoolHistoryRange, type PoolHistoryResponse, type PoolHistorySeries } from "@/lib/schemas/pgbouncer";
 
-const COLORS = ["#2563eb", "#16a34a", "#d97706", "#dc2626", "#7c3aed", "#0891b2", "#db2777", "#65a30d"];
 const RANGE_LABEL: Record<PoolHistoryRange, string> = { "1h": "1 h", "6h": "6 h", "24h": "24 h" };
 
 type Field = "waiting" | "maxwaitMs";
@@ -22,24 +22,9 @@ function PoolChart({ h, field, long }: { h: PoolHistoryResponse; field: Field; l
   const [mode] = useTimeZoneMode();
   const data = h.t.map((t, i) => Object.fromEntries([["t", t], ...h.pools.map((p, j) => [poolKey(j), p[field][i] ?? null])]));
   const points = h.pools.reduce((n, p) => n + p[field].filter((v) => v !== null).length, 0);
-  const tick = (t: number) => {
-    const s = formatTimestamp(t, mode);
-    return long ? s.slice(5, 16) : s.slice(11, 16);
-  };
   // maxwait is stored in ms and drawn in seconds, the unit its axis names.
   const fmt = (v: unknown) => (field === "waiting" ? formatNumber(Number(v)) : formatDuration(Number(v) * 1000));
-  const xAxis = (
-    <XAxis
-      dataKey="t"
-      type="number"
-      scale="time"
-      domain={["dataMin", "dataMax"]}
-      tickFormatter={tick}
-      tick={{ fontSize: 10 }}
-      label={{ value: `time (${mode === "utc" ? "UTC" : "local"})`, position: "insideBottomRight", offset: -2, fontSize: 10 }}
-      height={32}
-    />
-  );
+  const xAxis = <XAxis {...timeAxisProps(mode, long)} />;
   const unit = field === "waiting" ? "clients" : "seconds";
   const yAxis = <YAxis tickFormatter={fmt} tick={{ fontSize: 10 }} width={64} domain={[0, "auto"]} allowDecimals={field !== "waiting"} label={{ value: unit, angle: -90, position: "insideLeft", fontSize: 10 }} />;
   const common = (
