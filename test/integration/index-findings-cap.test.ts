@@ -3,7 +3,7 @@
 // serialized per viewer; now each kind sends its largest FINDINGS_PER_KIND with the totals.
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { indexFindings } from "@/lib/pg/indexes";
+import { indexFindings } from "@/lib/pg/index-findings";
 import { sizeSnapshot } from "@/lib/pg/size-snapshot";
 import { FINDINGS_PER_KIND, IndexFindings } from "@/lib/schemas/storage";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { indexes, indexFindings } from "@/lib/pg/indexes";
+import { indexes } from "@/lib/pg/indexes";
+import { indexFindings } from "@/lib/pg/index-findings";
 import { sizeNewcomers, sizeSnapshot } from "@/lib/pg/size-snapshot";
 import type { IndexFinding } from "@/lib/schemas/storage";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";

@@ -1,7 +1,7 @@
 // Issue 11: storage pages at many tables. Through the functions the routes call (with the real
 // caches): the biggest unused index comes first whatever its catalog position, the Tables total
 // is the number of tables (taken from the snapshot, read for the page's rows only), a table
-// created after the snapshot shows with its size, two server entries for one cluster share one
+// created after the snapshot shows with its size, the Indexes page is chosen from the snapshot too, two server entries for one cluster share one
 // snapshot, and the database list costs no pg_database_size().
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
@@ -95,6 +95,36 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     const filtered = await tablesPage(server, TablesQuery.parse({ db: dbName, q: "S_1" }));
     expect(filtered.total).toBe(1 + 10 + 21); // s_1, s_10…s_19, s_100…s_120 (case-insensitive)
     expect(filtered.rows.every((r) => r.name.includes("s_1"))).toBe(true);
+  });
+
+  test("the Indexes page is chosen from the snapshot: total = every index, biggest first, one created since shows with its size", async () => {
+    await useServers([{ id: server, url: s.url }]);
+    cold();
+    const indexCount = `SELECT count(*)::int AS n FROM pg_stat_user_indexes`;
+    const count = await withClient(url, async (c) => (await c.query(indexCount)).rows[0].n);
+    const first = await indexesPage(server, IndexesQuery.parse({ db: dbName }));
+    expect(first.total).toBe(count);
+    expect(first.rows).toHaveLength(50);
+    // s_7's three indexes (20,000 rows each) are the biggest
+    const s7 = ["s_7_big", "s_7_n", "s_7_pkey"];
+    expect(first.rows.slice(0, 3).map((r) => r.name).sort()).toEqual(s7);
+    expect(first.rows.map((r) => r.sizeBytes)).toEqual(first.rows.map((r) => r.sizeBytes).sort((a, b) => b - a));
+    const last = await indexesPage(server, IndexesQuery.parse({ db: dbName, dir: "asc", schema: "public", offset: String(count - 10) }));
+    expect(last.total).toBe(count);
+    expect(last.rows.slice(-3).map((r) => r.name).sort()).toEqual(s7);
+    await withClient(url, (c) => c.query(`CREATE INDEX late_index ON s_7 (id, n)`));
+    const exact = await withClient(url, async (c) => Number((await c.query(`SELECT pg_relation_size('late_index')::int8 AS b`)).rows[0].b));
+    invalidateReads(ALL_KEYS); // the next poll (the snapshot itself stays cached)
+    const after = await indexesPage(server, IndexesQuery.parse({ db: dbName }));
+    expect(after.sizesAt).toBe(first.sizesAt);
+    expect(after.total).toBe(count + 1);
+    const late = after.rows.find((r) => r.name === "late_index");
+    expect(late?.sizeBytes).toBe(exact);
+    expect(late?.definition).toBe("CREATE INDEX late_index ON public.s_7 USING btree (id, n)");
+    // by name (not held by the snapshot) the SQL chooses the page, with the same total
+    const byName = await indexesPage(server, IndexesQuery.parse({ db: dbName, q: "late_" }));
+    expect(byName.rows.map((r) => [r.name, r.sizeBytes])).toEqual([["late_index", exact]]);
+    await withClient(url, (c) => c.query(`DROP INDEX late_index`));
   });
 
   test("a table created after the snapshot appears with its size", async () => {

@@ -3,8 +3,10 @@
 import { describe, expect, it } from "vitest";
 import type { TableSizes } from "@/lib/pg/relations/size-model";
 import { findingsPage, MIN_STATS_WINDOW_MS, statsWindowWarning } from "@/lib/pg/relations/findings-page";
+import { indexPagedFromSnapshot, snapshotIndexPage } from "@/lib/pg/relations/index-page";
+import type { IndexSnapshotEntry } from "@/lib/pg/relations/size-model";
 import { pagedFromSnapshot, snapshotPage } from "@/lib/pg/relations/table-page";
-import { TablesQuery, type IndexFinding } from "@/lib/schemas/storage";
+import { IndexesQuery, TablesQuery, type IndexFinding } from "@/lib/schemas/storage";
 
 const t = (oid: number, schema: string, name: string, totalBytes: number): TableSizes => ({
   oid,
@@ -104,5 +106,31 @@ describe("statistics window warning", () => {
     expect(statsWindowWarning(new Date(now - 3 * 24 * 3600_000), now)).toMatch(/only 3 days/);
     expect(statsWindowWarning(new Date(now - MIN_STATS_WINDOW_MS), now)).toBeNull();
     expect(statsWindowWarning(null, now)).toMatch(/unknown/);
+  });
+});
+
+describe("Indexes page from the size snapshot", () => {
+  const ix = (oid: number, tableOid: number, sizeBytes: number): IndexSnapshotEntry => ({ oid, tableOid, sizeBytes, definition: "", definitionKnown: true, lock: null, sizeExact: true });
+  // index 25 belongs to no table of the snapshot (not a user table's): never shown
+  const sizes = { tables: new Map(TABLES.map((x) => [x.oid, x])), indexes: new Map([ix(20, 10, 300), ix(21, 12, 900), ix(22, 11, 300), ix(23, 13, 50), ix(25, 99, 5000)].map((i) => [i.oid, i])) };
+  const iq = (over: Record<string, unknown>) => IndexesQuery.parse({ ...over });
+
+  it("sorts by size with the OID breaking ties (ascending both ways, as the SQL does), and counts every user table's index", () => {
+    expect(snapshotIndexPage(sizes, iq({ limit: 3 }))).toEqual({ oids: [21, 20, 22], total: 4 });
+    expect(snapshotIndexPage(sizes, iq({ dir: "asc", limit: 3 }))).toEqual({ oids: [23, 20, 22], total: 4 });
+    expect(snapshotIndexPage(sizes, iq({ offset: 3 }))).toEqual({ oids: [23], total: 4 });
+  });
+
+  it("filters by the schema of the index's table", () => {
+    expect(snapshotIndexPage(sizes, iq({ schema: "audit" }))).toEqual({ oids: [21], total: 1 });
+    expect(snapshotIndexPage(sizes, iq({ schema: "nowhere" }))).toEqual({ oids: [], total: 0 });
+  });
+
+  it("is used only for the size order without a name filter (names are not in the snapshot)", () => {
+    expect(indexPagedFromSnapshot(iq({}))).toBe(true);
+    expect(indexPagedFromSnapshot(iq({ schema: "public" }))).toBe(true);
+    expect(indexPagedFromSnapshot(iq({ q: "orders" }))).toBe(false);
+    expect(indexPagedFromSnapshot(iq({ sort: "name" }))).toBe(false);
+    expect(indexPagedFromSnapshot(iq({ sort: "scans" }))).toBe(false);
   });
 });
