@@ -43,7 +43,7 @@ function queryTextSetting() {
 // Every environment variable the console reads is here, parsed once (env()) and checked at start
 // (instrumentation.ts → lib/auth/startup.ts). Three documented exceptions read process.env
 // directly because they run where this server-only module cannot be imported:
-// - proxy.ts (Edge runtime): PGWARDEN_PUBLIC_ORIGIN for HSTS and NODE_ENV for the dev CSP;
+// - proxy.ts (Edge runtime): PGWARDEN_PUBLIC_ORIGIN for HSTS, PGWARDEN_COOP, and NODE_ENV for the dev CSP;
 // - next.config.js (build config): PGWARDEN_DIST_DIR, a separate build directory for tests;
 // - instrumentation.ts: NEXT_RUNTIME, set by Next to tell the Node runtime from the Edge one.
 // lib/cli (demo, bench, user admin) and lib/embedded (test/demo clusters) are entry points with
@@ -62,6 +62,11 @@ const EnvSchema = z.object({
       .regex(/^https?:\/\/[^/\s]+\/*$/, "must be an origin such as https://pgwarden.example.com (scheme and host, no path)")
       .optional(),
   ),
+  /**
+   * Cross-Origin-Opener-Policy of every response (proxy.ts); unset: none. Off by default: in a
+   * fresh tab it makes the browser swap renderer processes (≈ 150 ms before the first rows).
+   */
+  PGWARDEN_COOP: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["same-origin", "same-origin-allow-popups"]).optional()),
   DATABASE_URL: z.string().min(1).optional(),
   PGWARDEN_SERVERS: z.string().min(1).optional(),
   PGWARDEN_STATEMENT_TIMEOUT_MS: ms(5_000),
