@@ -4,6 +4,7 @@ import { scopePrefix } from "./cache-keys";
 import { invalidateReads, invalidateSnapshots } from "./cache";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
+import { gate } from "./gate";
 import { coalescedRead } from "./run";
 import { currentSizes, forgetSizes, measureRelations, readySizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
 import { applySizes, emptySnapshot } from "./relations/size-model";
@@ -163,7 +164,7 @@ const CATALOG_PAGE = /* sql */ `
   SELECT c.oid, count(*) OVER () AS total_count
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+    LEFT JOIN pg_class t ON t.oid = c.reltoastrelid AND t.relkind = 't' -- hashes 10,000 rows, not all of pg_class
    WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't'
      AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_t(emp_|oast)'
      AND ($1::text IS NULL OR n.nspname = $1)
@@ -217,7 +218,8 @@ export async function tablesPage(server: string, query: TablesQuery, mode: { pro
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
   // Relations created since the snapshot are looked for in the page's own read (below).
-  const ready = mode.provisional && !opts.minSizeBytes ? await readySizes(target, { newcomers: false }) : await currentSizes(target, { newcomers: false });
+  const answered = gate();
+  const ready = mode.provisional && !opts.minSizeBytes ? await readySizes(target, { newcomers: false, after: answered.promise }) : await currentSizes(target, { newcomers: false });
   if (!ready) {
     return coalescedRead(target, ["tables", "provisional", JSON.stringify(opts)], async (db) => ({
       ...(await provisionalTables(db, opts)),
@@ -225,8 +227,9 @@ export async function tablesPage(server: string, query: TablesQuery, mode: { pro
       sizesAt: Date.now(),
       sizesPending: true,
       readAt: Date.now(),
-    }));
+    })).finally(answered.open);
   }
+  answered.open();
   const sizes = ready;
   return coalescedRead(target, ["tables", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
     // A table created since the last look (an index range scan on pg_class): measured first.
