@@ -14,5 +14,7 @@ export async function register() {
     ensureJobWorker();
     // The metrics sampler leases its share of the servers and samples them (PGWARDEN_SAMPLER=off: none).
     (await import("@/lib/monitoring/sampler")).ensureSampler();
+    // One page rendered at start: the first DBA's page does not pay for compiling the renderer.
+    (await import("@/lib/api/warm-up")).warmUpRenderer();
   }
 }

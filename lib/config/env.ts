@@ -45,7 +45,8 @@ function queryTextSetting() {
 // directly because they run where this server-only module cannot be imported:
 // - proxy.ts (Edge runtime): PGWARDEN_PUBLIC_ORIGIN for HSTS, PGWARDEN_COOP, and NODE_ENV for the dev CSP;
 // - next.config.js (build config): PGWARDEN_DIST_DIR, a separate build directory for tests;
-// - instrumentation.ts: NEXT_RUNTIME, set by Next to tell the Node runtime from the Edge one.
+// - instrumentation.ts: NEXT_RUNTIME, set by Next to tell the Node runtime from the Edge one;
+// - lib/api/warm-up.ts: __NEXT_PRIVATE_ORIGIN, the address `next start` listens on.
 // lib/cli (demo, bench, user admin) and lib/embedded (test/demo clusters) are entry points with
 // their own arguments and may read process.env too.
 const EnvSchema = z.object({

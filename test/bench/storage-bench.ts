@@ -23,6 +23,7 @@ const PLAIN_SIZING = /* sql */ `
    ORDER BY 3 DESC`;
 const READ_TTL_MS = 1_950;
 const POLL_MS = 10_000;
+const FIRST_ROW_LOOKS = 5;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ms = (v: number) => Math.round(v);
 const ratio = (a: number, b: number) => +(a / Math.max(1, b)).toFixed(2);
@@ -127,7 +128,7 @@ async function consoleDbTime(stack: ConsoleStack, fn: () => Promise<void>) {
  * is empty, so every script chunk is fetched). Also when the HTML's last byte arrived and whether
  * the rows came with it (server-rendered) or only after hydration and a client fetch.
  */
-async function firstRows(stack: ConsoleStack, cookie: string, path: string, testId: string, opts: { warmBrowser?: boolean } = {}) {
+export async function firstRows(stack: ConsoleStack, cookie: string, path: string, testId: string, opts: { warmBrowser?: boolean } = {}) {
   const { browser, page } = await signedInPage(stack, cookie);
   try {
     // warmBrowser: another console page (Fleet) loaded first in the same tab — the browser and its
@@ -171,9 +172,14 @@ export async function benchStorage(opts: { idleSeconds: number; viewers: number;
     const tables = `/servers/e2e/tables?db=${big.db}`;
     const indexes = `/servers/e2e/indexes?db=${big.db}`;
     for (const [name, path, id] of [["Tables", tables, "table-row"], ["Indexes", indexes, "index-row"]] as const) {
-      const f = await firstRows(stack, cookie, path, id);
-      out[`first rows in Chromium, ${name} @10k, ms after navigation start (target ≤ 500)`] = f.ms;
-      out[`  ${name}: HTML first byte / last byte / DOMContentLoaded ms; rows in the HTML`] = `${f.firstByte} / ${f.htmlEnd} / ${f.dcl}; ${f.rowsInHtml}`;
+      // One fresh browser per look (a new tab's first page); the median of FIRST_ROW_LOOKS, since
+      // one look on a shared 2-core machine is at the mercy of Chromium's own start-up.
+      const looks = [];
+      for (let i = 0; i < FIRST_ROW_LOOKS; i++) looks.push(await firstRows(stack, cookie, path, id));
+      const f = looks.toSorted((a, b) => a.ms - b.ms)[Math.floor(FIRST_ROW_LOOKS / 2)]!;
+      out[`first rows in Chromium, ${name} @10k, median of ${FIRST_ROW_LOOKS} fresh tabs, ms after navigation start (target ≤ 500)`] = f.ms;
+      out[`  ${name}: every look, ms (HTML first byte)`] = looks.map((l) => `${l.ms} (${l.firstByte})`).join(", ");
+      out[`  ${name} (median look): HTML first byte / last byte / DOMContentLoaded ms; rows in the HTML`] = `${f.firstByte} / ${f.htmlEnd} / ${f.dcl}; ${f.rowsInHtml}`;
       const w = await firstRows(stack, cookie, path, id, { warmBrowser: true });
       out[`  ${name} after another console page in the same tab: first rows ms; HTML first / last byte; rows in the HTML`] = `${w.ms}; ${w.firstByte} / ${w.htmlEnd}; ${w.rowsInHtml}`;
     }
