@@ -246,13 +246,13 @@ export async function tablesPage(server: string, query: TablesQuery, mode: { pro
 
 /**
  * After a job on `relids` of (server, database): the next tables/indexes read shows the new last
- * vacuum/analyze, the bloat estimate of that database is computed again, and only those relations
- * are measured again (VACUUM FULL and REINDEX change their sizes); the other relations' sizes stay
- * as measured. Poll reads of every database of the server are dropped, and the default
+ * vacuum/analyze, the bloat estimate and index findings of that database are computed again, and
+ * only those relations are measured again (VACUUM FULL and REINDEX change their sizes); the other
+ * relations' sizes stay as measured. Poll reads of every database of the server are dropped, and the default
  * database's snapshots too: it is keyed without a name and may be this one.
  */
 export function forgetStorageReads(server: string, database: string, relids: number[]) {
   invalidateReads(scopePrefix({ server }));
-  for (const db of [database, ""]) invalidateSnapshots(scopePrefix({ server, database: db }), ["bloat"]);
+  for (const db of [database, ""]) invalidateSnapshots(scopePrefix({ server, database: db }), ["bloat", "index-findings"]);
   forgetSizes(server, database, relids);
 }
