@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/schemas/zod";
 import { ActivityQuery } from "@/lib/schemas/activity";
 import { DatabaseName } from "@/lib/schemas/common";
 import { readParams } from "@/lib/queries/url-params";
