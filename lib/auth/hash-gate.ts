@@ -1,5 +1,6 @@
 import "server-only";
 import { env } from "@/lib/config/env";
+import { processWide } from "@/lib/process-wide";
 
 // scrypt costs ~100 ms of a core and 32 MiB per password check. Unthrottled, 400 parallel sign-ins
 // with random names queued 400 hashes on libuv's 4 threads and a real sign-in waited 45 s. So a
@@ -8,20 +9,21 @@ import { env } from "@/lib/config/env";
 // answered 429 with Retry-After at once, before any store query or hashing: no queue ever grows,
 // and a real person's retry a moment later finds a free slot.
 
-let running = 0;
-const perAddress = new Map<string, number>();
+// Per process, not per bundle (lib/process-wide.ts): the limit is the process's cores.
+const slots = processWide("hash-gate", () => ({ running: 0, perAddress: new Map<string, number>() }));
+const { perAddress } = slots;
 
 /** A release function when a slot was free, undefined when the caller must be turned away. */
 export function tryHashSlot(address: string): (() => void) | undefined {
   const max = env().PGWARDEN_LOGIN_MAX_CONCURRENT_HASHES;
-  if (running >= max || (perAddress.get(address) ?? 0) >= 1) return undefined;
-  running++;
+  if (slots.running >= max || (perAddress.get(address) ?? 0) >= 1) return undefined;
+  slots.running++;
   perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    running--;
+    slots.running--;
     const n = (perAddress.get(address) ?? 1) - 1;
     if (n > 0) perAddress.set(address, n);
     else perAddress.delete(address);
@@ -30,5 +32,5 @@ export function tryHashSlot(address: string): (() => void) | undefined {
 
 /** For tests: how many hashes are running now. */
 export function hashesRunning(): number {
-  return running;
+  return slots.running;
 }

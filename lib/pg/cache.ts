@@ -2,6 +2,7 @@ import "server-only";
 import { env } from "@/lib/config/env";
 import { areaOf, LIFETIMES, printable, type Area, type CacheKey, type CachePrefix } from "./cache-keys";
 import { StillComputingError, toDbError } from "./errors";
+import { processWide } from "@/lib/process-wide";
 
 // The ONE read cache. Areas call cached(cacheKey(scope, area, ...), load): the key factory
 // (cache-keys.ts) sets the lifetime per area; this file shares the work. After an action,
@@ -19,7 +20,8 @@ interface Entry {
   settled: boolean;
 }
 
-const entries = new Map<string, Entry>();
+// One cache per process (lib/process-wide.ts): pages and route handlers share every read and snapshot.
+const entries = processWide("cache.entries", () => new Map<string, Entry>());
 
 function start<T>(load: () => Promise<T>): Promise<T> {
   try {
@@ -45,7 +47,7 @@ export function coalesce<T>(key: CacheKey, ttlMs: number, load: () => Promise<T>
       if (entries.get(key) === entry) entries.delete(key);
     },
   );
-  if (now - lastPrune >= PRUNE_EVERY_MS || entries.size > 5_000) pruneExpired(now);
+  if (now - pruned.at >= PRUNE_EVERY_MS || entries.size > 5_000) pruneExpired(now);
   return promise;
 }
 
@@ -53,10 +55,10 @@ export function coalesce<T>(key: CacheKey, ttlMs: number, load: () => Promise<T>
 // again (they carry a snapshot's time, a viewer's filters), and some hold a whole database's
 // findings — 20 viewers used to keep every poll's answer in memory.
 const PRUNE_EVERY_MS = 5_000;
-let lastPrune = 0;
+const pruned = processWide("cache.pruned", () => ({ at: 0 }));
 
 function pruneExpired(now: number) {
-  lastPrune = now;
+  pruned.at = now;
   for (const [k, e] of entries) if (e.settled && now - e.at >= e.ttlMs) entries.delete(k);
 }
 
@@ -73,11 +75,11 @@ interface StaleEntry {
   value: unknown;
 }
 
-const stale = new Map<string, StaleEntry>();
+const stale = processWide("cache.stale", () => new Map<string, StaleEntry>());
 /** bumped by invalidateSnapshots: a computation started before must not store its (older) result */
-const generation = new Map<string, number>();
+const generation = processWide("cache.generation", () => new Map<string, number>());
 /** the one refresh in flight per snapshot key and generation */
-const refreshes = new Map<string, Promise<unknown>>();
+const refreshes = processWide("cache.refreshes", () => new Map<string, Promise<unknown>>());
 
 export interface StaleOptions {
   /**

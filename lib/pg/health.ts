@@ -1,7 +1,8 @@
 import "server-only";
+import { processWide } from "@/lib/process-wide";
 
 // Per-server reachability, so a page can say "unreachable since T" instead of a bare error.
-const unreachableSince = new Map<string, number>();
+const unreachableSince = processWide("health.unreachable-since", () => new Map<string, number>()); // one per process (lib/process-wide.ts)
 
 export function markReachable(server: string) {
   unreachableSince.delete(server);

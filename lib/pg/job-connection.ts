@@ -8,6 +8,7 @@ import { dbFailure } from "./errors";
 import { poolerFacts } from "./pooler";
 import { CONSOLE_APPLICATION_NAME, urlForDatabase, type Target } from "./pools";
 import type { Queryable } from "./types";
+import { processWide } from "@/lib/process-wide";
 
 // Where maintenance jobs connect. A job needs ONE session from its setup to its end: its
 // session-level lock_timeout and statement_timeout = 0 must apply to its own statement and to
@@ -48,7 +49,7 @@ export async function jobClientConfig(target: Target): Promise<pg.ClientConfig> 
 
 // Short reads on the job endpoint (progress, guarded cancel, orphan checks): one connection per
 // (server, database) at most, closed after 10 s idle, settings with SET LOCAL like every read.
-const pools = new Map<string, pg.Pool>();
+const pools = processWide("job-connection.pools", () => new Map<string, pg.Pool>()); // one per process (lib/process-wide.ts)
 
 function poolFor(url: string): pg.Pool {
   const hit = pools.get(url);

@@ -5,6 +5,7 @@ import { findServer, type ServerConfig } from "@/lib/config/servers";
 import type { PoolerFacts } from "@/lib/schemas/server-info";
 import { toDbError } from "./errors";
 import { CONSOLE_APPLICATION_NAME } from "./pools";
+import { processWide } from "@/lib/process-wide";
 
 // Is a server reached through a transaction pooler (PgBouncer in transaction mode and the like)?
 // The servers file may say so ("pooler": "pgbouncer"); the console also checks for itself, because
@@ -89,7 +90,7 @@ export async function detectTransactionPooling(url: string): Promise<Observation
 
 // Once known, a verdict is kept for the life of the process (server facts are read once per
 // server); "unknown" is not kept, so an unreachable server is checked again on the next ask.
-const verdicts = new Map<string, Promise<Observation>>();
+const verdicts = processWide("pooler.verdicts", () => new Map<string, Promise<Observation>>()); // one per process (lib/process-wide.ts)
 
 function observe(url: string): Promise<Observation> {
   const hit = verdicts.get(url);

@@ -4,6 +4,7 @@ import { env } from "@/lib/config/env";
 import { findServer } from "@/lib/config/servers";
 import { connectionFacts, inReservedRange, type ConnectionFacts } from "./connection-facts";
 import { ConsoleBusyError } from "./errors";
+import { processWide } from "@/lib/process-wide";
 
 // bigint counters (pg_stat_*) as numbers: they stay far below 2^53 for display purposes,
 // and int8 OIDs (20) would otherwise arrive as strings in every area function.
@@ -77,8 +78,7 @@ interface ServerPool {
   closed?: boolean;
 }
 
-const g = globalThis as typeof globalThis & { __pgwardenServerPools?: Map<string, ServerPool> };
-const pools: Map<string, ServerPool> = (g.__pgwardenServerPools ??= new Map());
+const pools = processWide("server-pools", () => new Map<string, ServerPool>());
 
 function serverPool(server: string): ServerPool {
   let sp = pools.get(server);

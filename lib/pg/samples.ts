@@ -3,6 +3,7 @@ import { env } from "@/lib/config/env";
 import { ConsoleBusyError, isConnectionError, dbFailure } from "./errors";
 import { markReachable, markUnreachable } from "./health";
 import { acquire, type Lease } from "./pools";
+import { processWide } from "@/lib/process-wide";
 
 // The sampler's ONE cheap read per server and interval: everything the charts, the fleet card and
 // /metrics need, as one JSON document whose keys are the store's column names
@@ -181,7 +182,7 @@ async function oneRoundTrip<T>(server: string, sql: string): Promise<T> {
 
 // The SQL depends on the major version; it is learnt from the previous sample. A wrong guess
 // (first sample, or an upgrade) fails on a missing relation or column and is retried once.
-const versions = new Map<string, number>();
+const versions = processWide("samples.versions", () => new Map<string, number>()); // one per process (lib/process-wide.ts)
 const UNDEFINED_OBJECT = new Set(["42P01", "42703", "42883"]);
 
 /** A version learnt elsewhere (the previous lease holder's last sample), so the first read is right. */

@@ -6,6 +6,7 @@ import type { Target } from "./pools";
 import { backgroundRead, coalescedRead, read } from "./run";
 import { applySizes, emptySnapshot, fingerprint, forgetRelations, type SizeRow, type SizeSnapshot } from "./relations/size-model";
 import type { Queryable } from "./types";
+import { processWide } from "@/lib/process-wide";
 
 export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./relations/size-model";
 
@@ -206,7 +207,7 @@ export const SIZE_SNAPSHOT_MAX_STALE_MS = LIFETIMES["size-snapshot"].maxStaleMs;
 // read once per target and kept for ten minutes (one tiny query).
 const CLUSTER_IDENTITY = /* sql */ `
   SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system_identifier, current_database() AS database`;
-const clusterOfServer = new Map<string, string>();
+const clusterOfServer = processWide("size-snapshot.clusters", () => new Map<string, string>());
 
 /** "system identifier / database" of a target, the key its size snapshot is kept under. */
 export async function clusterScope(target: Target): Promise<{ server: string; database: string }> {
@@ -239,18 +240,18 @@ interface Forget {
   relids: number[];
   at: number;
 }
-let forgets: Forget[] = [];
-let forgetSeq = 0;
+// Process-wide: the job worker (instrumentation's bundle) forgets, the pages' and routes' bundles read.
+const forgotten = processWide("size-snapshot.forgets", () => ({ list: [] as Forget[], seq: 0 }));
 
 /** After a job on `relids` of (server, database): those relations are measured again on next sight. */
 export function forgetSizes(server: string, database: string, relids: number[]) {
   const now = Date.now();
-  forgets = forgets.filter((f) => now - f.at < SIZE_SNAPSHOT_MAX_STALE_MS + SIZE_SNAPSHOT_TTL_MS);
-  forgets.push({ id: ++forgetSeq, server, database, relids, at: now });
+  forgotten.list = forgotten.list.filter((f) => now - f.at < SIZE_SNAPSHOT_MAX_STALE_MS + SIZE_SNAPSHOT_TTL_MS);
+  forgotten.list.push({ id: ++forgotten.seq, server, database, relids, at: now });
 }
 
 function applyForgets(snap: SizeSnapshot, server: string) {
-  for (const f of forgets) {
+  for (const f of forgotten.list) {
     if (!sameCluster(f.server, server) || f.database !== snap.database || f.at < snap.startedAt || snap.applied.has(f.id)) continue;
     snap.applied.add(f.id);
     forgetRelations(snap, f.relids);

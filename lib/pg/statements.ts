@@ -3,6 +3,7 @@ import type { Counters } from "@/lib/monitoring/statement-deltas";
 import { DbError } from "./errors";
 import { read } from "./run";
 import type { Queryable } from "./types";
+import { processWide } from "@/lib/process-wide";
 
 // The statements collector's read of pg_stat_statements (issue 13). Cheap by construction: the
 // counters come from pg_stat_statements(false) — without the query texts, which live in a file
@@ -46,7 +47,7 @@ const TEXTS = /* sql */ `
   SELECT DISTINCT ON (queryid) queryid::text AS queryid, query
     FROM pg_stat_statements WHERE queryid = ANY($1::bigint[])`;
 
-const columnCache = new Map<string, Set<string>>();
+const columnCache = processWide("statements.columns", () => new Map<string, Set<string>>()); // one per process (lib/process-wide.ts)
 
 function snapshotSql(cols: Set<string>): string {
   const has = (c: string) => cols.has(c);

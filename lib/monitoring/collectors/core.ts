@@ -5,6 +5,7 @@ import { readServerSample, rememberVersion, type ServerSample } from "@/lib/pg/s
 import { lastSamples, serverStates } from "@/lib/store/metric-reads";
 import { insertServerSample, nextHourToRollUp, recordServerState, rollUpHours } from "@/lib/store/metrics";
 import type { Collector, CollectorContext } from "../collector";
+import { processWide } from "@/lib/process-wide";
 
 // The server sample every interval (connections, TPS, cache, waits, WAL, checkpoints, ...), the
 // server's up/down state for the fleet, and the hourly rollup of the server's finished hours.
@@ -20,8 +21,7 @@ interface Memory {
   nextRollup: Map<string, number | null>;
   firstHour: Map<string, number>;
 }
-const g = globalThis as typeof globalThis & { __pgwardenCoreCollector?: Memory };
-const mem = (g.__pgwardenCoreCollector ??= { lastOk: new Map(), nextRollup: new Map(), firstHour: new Map() });
+const mem = processWide<Memory>("core-collector", () => ({ lastOk: new Map(), nextRollup: new Map(), firstHour: new Map() }));
 
 async function rollUpFinishedHours(server: string, now: number) {
   const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;

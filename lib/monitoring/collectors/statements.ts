@@ -6,6 +6,7 @@ import { rollUpStatements, type RollupPosition } from "@/lib/store/statement-rol
 import { insertStatementSnapshot, insertStatementTexts, lastStatementSnapshots, missingStatementTexts } from "@/lib/store/statements";
 import type { Collector, CollectorContext } from "../collector";
 import { indexSnapshot, statementDeltas, type Counters, type SnapshotEpoch } from "../statement-deltas";
+import { processWide } from "@/lib/process-wide";
 
 // pg_stat_statements once per PGWARDEN_STATEMENTS_INTERVAL_S (60 s): the delta of every statement
 // that ran since the previous snapshot (statement-deltas.ts), the number evicted, and the texts of
@@ -21,8 +22,7 @@ interface Memory {
   prev: Map<string, { rows: Map<string, Counters>; epoch: SnapshotEpoch }>;
   rollups: Map<string, RollupPosition>;
 }
-const g = globalThis as typeof globalThis & { __pgwardenStatementsCollector?: Memory };
-const mem = (g.__pgwardenStatementsCollector ??= { prev: new Map(), rollups: new Map() });
+const mem = processWide<Memory>("statements-collector", () => ({ prev: new Map(), rollups: new Map() }));
 
 interface Snapshot {
   snap: StatementSnapshot;

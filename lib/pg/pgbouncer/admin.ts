@@ -7,6 +7,7 @@ import { cached } from "../cache";
 import { DbError } from "../errors";
 import { markReachable, markUnreachable } from "../health";
 import { CONSOLE_APPLICATION_NAME } from "../pools";
+import { processWide } from "@/lib/process-wide";
 
 // PgBouncer's admin console (database `pgbouncer`) speaks only the simple query protocol: a query
 // with parameters gets "extended query protocol not supported by admin console", and a named
@@ -18,7 +19,7 @@ import { CONSOLE_APPLICATION_NAME } from "../pools";
 
 export type Row = Record<string, unknown>;
 
-const pools = new Map<string, pg.Pool>();
+const pools = processWide("pgbouncer-admin.pools", () => new Map<string, pg.Pool>()); // one per process (lib/process-wide.ts)
 
 function poolOf(server: string): pg.Pool {
   const existing = pools.get(server);

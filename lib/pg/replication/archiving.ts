@@ -8,6 +8,7 @@ import { coalescedRead } from "../run";
 import type { Queryable } from "../types";
 import { CURRENT_LSN } from "./sql";
 import { recordWalSample, segmentsWaiting, type WalSample } from "./wal-math";
+import { processWide } from "@/lib/process-wide";
 
 // WAL archiving (pg_stat_archiver), WAL generated per hour and base backups in progress.
 // "A backup you have never restored is a hope": a silently failing archive_command is the
@@ -161,7 +162,7 @@ export function archivingFindings(a: Archiver, role: "primary" | "standby", segm
   return out;
 }
 
-const walSamples = new Map<string, WalSample[]>();
+const walSamples = processWide("archiving.wal-samples", () => new Map<string, WalSample[]>()); // one per process (lib/process-wide.ts)
 
 function walRateOf(server: string, snap: ArchivingSnapshot): WalRate {
   const lsn = str(snap.row.current_lsn);
