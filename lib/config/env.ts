@@ -45,8 +45,7 @@ function queryTextSetting() {
 // directly because they run where this server-only module cannot be imported:
 // - proxy.ts (Edge runtime): PGWARDEN_PUBLIC_ORIGIN for HSTS, PGWARDEN_COOP, and NODE_ENV for the dev CSP;
 // - next.config.js (build config): PGWARDEN_DIST_DIR, a separate build directory for tests;
-// - instrumentation.ts: NEXT_RUNTIME, set by Next to tell the Node runtime from the Edge one;
-// - lib/api/warm-up.ts: __NEXT_PRIVATE_ORIGIN, the address `next start` listens on.
+// - instrumentation.ts: NEXT_RUNTIME, set by Next to tell the Node runtime from the Edge one.
 // lib/cli (demo, bench, user admin) and lib/embedded (test/demo clusters) are entry points with
 // their own arguments and may read process.env too.
 const EnvSchema = z.object({
@@ -68,6 +67,8 @@ const EnvSchema = z.object({
    * fresh tab it makes the browser swap renderer processes (≈ 150 ms before the first rows).
    */
   PGWARDEN_COOP: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["same-origin", "same-origin-allow-popups"]).optional()),
+  /** set by `next start` once it listens (next/dist/server/lib/start-server.js): its own address, for lib/api/warm-up.ts */
+  __NEXT_PRIVATE_ORIGIN: z.preprocess((v) => (v === "" ? undefined : v), z.string().optional()),
   DATABASE_URL: z.string().min(1).optional(),
   PGWARDEN_SERVERS: z.string().min(1).optional(),
   PGWARDEN_STATEMENT_TIMEOUT_MS: ms(5_000),

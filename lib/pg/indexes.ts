@@ -4,9 +4,8 @@ import { serverVersionNum } from "./blast-radius";
 import { resolveDatabase } from "./databases";
 import { allIndexFindings, lastUsed, pagedFindings } from "./index-findings";
 import { lockInfo } from "./locks";
-import { gate } from "./gate";
 import { coalescedRead } from "./run";
-import { currentSizes, indexDefinitions, measureRelations, readySizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, indexDefinitions, measureRelations, sizeNewcomers, sizesOrFirstPage, type SizeSnapshot } from "./size-snapshot";
 import { applySizes, emptySnapshot } from "./relations/size-model";
 import { indexPagedFromSnapshot, snapshotIndexPage } from "./relations/index-page";
 import type { Queryable } from "./types";
@@ -127,18 +126,16 @@ export async function indexesPage(server: string, query: IndexesQuery, mode: { p
 export async function indexesPage(server: string, query: IndexesQuery, mode: { provisional?: boolean } = {}): Promise<IndexesResponse> {
   const { db: dbName, findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  const answered = gate(); // the whole database is measured once this first page is answered
-  const ready = mode.provisional ? await readySizes(target, { after: answered.promise }) : await currentSizes(target);
-  if (!ready) {
-    return coalescedRead(target, ["indexes", "provisional", JSON.stringify(opts)], async (db) => ({
+  const provisional = () =>
+    coalescedRead(target, ["indexes", "provisional", JSON.stringify(opts)], async (db) => ({
       ...(await provisionalIndexes(db, opts)),
       sizesAt: Date.now(),
       sizesPending: true,
       readAt: Date.now(),
-    })).finally(answered.open);
-  }
-  answered.open();
-  const sizes = ready;
+    }));
+  const first = mode.provisional ? await sizesOrFirstPage(target, provisional) : { sizes: await currentSizes(target) };
+  if (!first.sizes) return first.page;
+  const sizes = first.sizes;
   const findingsOpts = { findingsLimit, unusedOffset, duplicateOffset, invalidOffset, minFindingBytes };
   const page = coalescedRead(target, ["indexes", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
     if (indexPagedFromSnapshot(opts)) {

@@ -269,15 +269,28 @@ export async function currentSizes(target: Target, opts: { newcomers?: boolean }
 
 /**
  * Like currentSizes, but without waiting for a snapshot that is not there yet (the first look at
- * a database: seconds at 10,000 tables): undefined then, while it is computed in the background
- * (once `after` has settled).
+ * a database: seconds at 10,000 tables): then `firstPage` answers (a page measured alone) and the
+ * whole database is measured in the background once it has — on 2 cores the two would compete
+ * for the CPU (the first rows came 2-3× later).
  */
-export async function readySizes(target: Target, opts: { newcomers?: boolean; after?: Promise<unknown> } = {}): Promise<SizeSnapshot | undefined> {
-  // `after`: the caller's provisional page, answered first; on 2 cores the whole database's
-  // measuring would otherwise compete with it for the CPU (the first rows came 2-3× later).
-  const load = () => (opts.after ?? Promise.resolve()).catch(() => {}).then(() => backgroundRead(target, sizeSnapshot));
+export async function sizesOrFirstPage<P>(
+  target: Target,
+  firstPage: () => Promise<P>,
+  opts: { newcomers?: boolean } = {},
+): Promise<{ sizes: SizeSnapshot; page?: undefined } | { sizes?: undefined; page: P }> {
+  let answered!: () => void;
+  const firstPageDone = new Promise<void>((resolve) => (answered = resolve));
+  const load = () => firstPageDone.then(() => backgroundRead(target, sizeSnapshot));
   const snap = await cachedIfReady(cacheKey(await clusterScope(target), "size-snapshot"), load);
-  return snap && upToDate(target, snap, opts.newcomers ?? true);
+  if (snap) {
+    answered(); // not this caller's load (or none started): nothing waits on it
+    return { sizes: await upToDate(target, snap, opts.newcomers ?? true) };
+  }
+  try {
+    return { page: await firstPage() };
+  } finally {
+    answered();
+  }
 }
 
 async function upToDate(target: Target, snap: SizeSnapshot, newcomers: boolean): Promise<SizeSnapshot> {

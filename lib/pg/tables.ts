@@ -4,9 +4,8 @@ import { scopePrefix } from "./cache-keys";
 import { invalidateReads, invalidateSnapshots } from "./cache";
 import { resolveDatabase } from "./databases";
 import { lockInfo } from "./locks";
-import { gate } from "./gate";
 import { coalescedRead } from "./run";
-import { currentSizes, forgetSizes, measureRelations, readySizes, sizeNewcomers, type SizeSnapshot } from "./size-snapshot";
+import { currentSizes, forgetSizes, measureRelations, sizeNewcomers, sizesOrFirstPage, type SizeSnapshot } from "./size-snapshot";
 import { applySizes, emptySnapshot } from "./relations/size-model";
 import { pagedFromSnapshot, snapshotPage } from "./relations/table-page";
 import type { Queryable } from "./types";
@@ -217,20 +216,18 @@ export async function autovacuumServerEnabled(db: Queryable): Promise<boolean> {
 export async function tablesPage(server: string, query: TablesQuery, mode: { provisional?: boolean } = {}): Promise<TablesResponse> {
   const { db: dbName, ...opts } = query;
   const target = await resolveDatabase(server, dbName);
-  // Relations created since the snapshot are looked for in the page's own read (below).
-  const answered = gate();
-  const ready = mode.provisional && !opts.minSizeBytes ? await readySizes(target, { newcomers: false, after: answered.promise }) : await currentSizes(target, { newcomers: false });
-  if (!ready) {
-    return coalescedRead(target, ["tables", "provisional", JSON.stringify(opts)], async (db) => ({
+  const provisional = () =>
+    coalescedRead(target, ["tables", "provisional", JSON.stringify(opts)], async (db) => ({
       ...(await provisionalTables(db, opts)),
       autovacuumServerEnabled: await autovacuumServerEnabled(db),
       sizesAt: Date.now(),
       sizesPending: true,
       readAt: Date.now(),
-    })).finally(answered.open);
-  }
-  answered.open();
-  const sizes = ready;
+    }));
+  // Relations created since the snapshot are looked for in the page's own read (below).
+  const first = mode.provisional && !opts.minSizeBytes ? await sizesOrFirstPage(target, provisional, { newcomers: false }) : { sizes: await currentSizes(target, { newcomers: false }) };
+  if (!first.sizes) return first.page;
+  const sizes = first.sizes;
   return coalescedRead(target, ["tables", sizes.takenAt, sizes.applied.size, JSON.stringify(opts)], async (db) => {
     // A table created since the last look (an index range scan on pg_class): measured first.
     await sizeNewcomers(db, sizes);
