@@ -152,12 +152,19 @@ test.describe(() => {
     await signIn(page, "e2e-viewer", process.env.E2E_VIEWER_PASSWORD!);
     const servers = await (await page.request.get("/api/servers")).json();
     expect(servers.servers.map((s: { id: string }) => s.id)).not.toContain("e2e-canary");
+    // Next answers notFound() with its empty error shell and the browser draws the 404 page from the
+    // payload (vercel/next.js#62228), possibly after "load": wait for the page before reading it.
+    const notFoundText = async () => {
+      await expect(page.getByTestId("not-found")).toBeVisible();
+      return page.locator("body").innerText();
+    };
     const hidden = await page.goto("/servers/e2e-canary/activity");
-    const hiddenText = await page.locator("body").innerText();
+    const hiddenText = await notFoundText();
     const unknown = await page.goto("/servers/no-such-server/activity");
     expect(hidden?.status()).toBe(404);
     expect(unknown?.status()).toBe(404);
-    expect(hiddenText).toBe(await page.locator("body").innerText());
+    expect(hiddenText).toContain("Page not found");
+    expect(hiddenText).toBe(await notFoundText());
     const api = await page.request.get("/api/servers/e2e-canary/activity");
     expect(api.status()).toBe(404);
     expect((await api.json()).error.code).toBe("unknown_server");
