@@ -8,12 +8,15 @@ import { pruneStatementTexts } from "@/lib/store/statements";
 import { leaseRound, releaseAll } from "@/lib/store/sampler-leases";
 import { targetKind, type AnyCollector, type SampledTarget } from "./collector";
 import { COLLECTORS } from "./collectors";
+import { runCollector } from "./run-collector";
+import { dueRuns, runKey, slotOf } from "./schedule";
 import { logFailure } from "@/lib/log";
 
 // One sampler per console process. It holds leases on a share of the configured servers (store
 // rows, see lib/store/sampler-leases.ts) and runs every collector for each held server once per
-// collector interval, at a fixed per-server offset inside the interval so that 200 servers are
-// spread over it instead of all read at :00. Nothing here may throw out of a timer: a failing
+// collector interval, at a fixed per-server offset inside the interval (schedule.ts) so that 200
+// servers are spread over it instead of all read at :00. This file keeps the process's state:
+// timers, leases, runs in flight, housekeeping. Nothing here may throw out of a timer: a failing
 // server, a failing store or a bug in a collector is logged and the loop goes on.
 
 /** Collector runs in flight at once: enough that unreachable servers (each waiting for the
@@ -125,17 +128,6 @@ function logOnce(s: Sampler, key: string, what: string, err: unknown) {
   console.warn(`pgwarden: sampler: ${what}: ${text}`);
 }
 
-/** A stable offset in [0, intervalMs) per server, so its samples keep their place in the interval. */
-export function offsetOf(server: string, intervalMs: number): number {
-  let h = 2166136261;
-  for (let i = 0; i < server.length; i++) h = Math.imul(h ^ server.charCodeAt(i), 16777619);
-  return (h >>> 0) % intervalMs;
-}
-
-function slotOf(t: number, server: string, intervalMs: number): number {
-  return Math.floor((t - offsetOf(server, intervalMs)) / intervalMs);
-}
-
 /** A throw out of a timer callback would end the console process: log it and go on. */
 function safeTick(s: Sampler) {
   try {
@@ -159,35 +151,19 @@ function tick(s: Sampler) {
   }
   // Most overdue first: when runs are slower than the schedule (a storm of reconnects, an
   // overloaded host) every server still gets its turn instead of the first ones of the map.
-  const due: { at: number; c: AnyCollector; server: SampledTarget; key: string; slot: number }[] = [];
-  for (const [id, until] of s.held) {
-    if (until <= now) continue; // the lease may be gone: never sample without one
-    const server = findServerSafe(id);
-    if (!server) continue;
-    for (const c of s.collectors) {
-      if ((c.target ?? "postgres") !== targetKind(server)) continue;
-      if (c.appliesTo && !c.appliesTo(server)) continue;
-      const key = `${c.name}\u0000${id}`;
-      const intervalMs = c.intervalS() * 1000;
-      const slot = slotOf(now, id, intervalMs);
-      const last = s.lastSlot.get(key) ?? slot - 1;
-      if (slot <= last) continue;
-      due.push({ at: (last + 1) * intervalMs + offsetOf(id, intervalMs), c, server, key, slot });
-    }
-  }
-  due.sort((x, y) => x.at - y.at);
+  const due = dueRuns({ now, held: s.held, lastSlot: s.lastSlot, collectors: s.collectors, find: findServerSafe });
   for (const d of due) {
     if (s.running.size >= MAX_CONCURRENT) break; // the rest start on a later tick
     if (s.busyServers.has(d.server.id)) continue;
-    if (d.c.maxConcurrent !== undefined && runningOf(s, d.c) >= d.c.maxConcurrent) continue;
+    if (d.collector.maxConcurrent !== undefined && runningOf(s, d.collector) >= d.collector.maxConcurrent) continue;
     s.lastSlot.set(d.key, d.slot); // a run that was late does not repeat the intervals it missed
-    run(s, d.c, d.server, d.key);
+    run(s, d.collector, d.server, d.key);
   }
 }
 
 function runningOf(s: Sampler, c: AnyCollector): number {
   let n = 0;
-  for (const key of s.running) if (key.startsWith(`${c.name}\u0000`)) n++;
+  for (const key of s.running) if (key.startsWith(runKey(c.name, ""))) n++;
   return n;
 }
 
@@ -211,32 +187,6 @@ function run(s: Sampler, c: AnyCollector, server: SampledTarget, key: string) {
       s.busyServers.delete(server.id);
     }),
   );
-}
-
-/** One run of one collector for one server; never rejects. */
-export async function runCollector(
-  c: AnyCollector,
-  server: SampledTarget,
-  onError: (what: string, err: unknown) => void = () => {},
-  onOk: () => void = () => {},
-): Promise<boolean> {
-  const intervalS = c.intervalS();
-  let value: unknown;
-  try {
-    value = await c.read(server);
-  } catch (err) {
-    onError("read failed", err);
-    await c.failed?.({ server, at: Date.now(), intervalS }, err).catch((e) => onError("recording the failure failed", e));
-    return false;
-  }
-  try {
-    await c.store({ server, at: Date.now(), intervalS }, value);
-    onOk();
-    return true;
-  } catch (err) {
-    onError("store failed", err);
-    return false;
-  }
 }
 
 async function leases(s: Sampler) {
@@ -287,7 +237,7 @@ async function startTimes(s: Sampler, claimed: string[], now: number) {
       const at = last.get(id);
       // No record: the current interval has not been sampled (or we cannot tell): run it now.
       const slot = at === null || at === undefined ? slotOf(now, id, intervalMs) - 1 : slotOf(at, id, intervalMs);
-      s.lastSlot.set(`${c.name}\u0000${id}`, slot);
+      s.lastSlot.set(runKey(c.name, id), slot);
     }
   }
 }

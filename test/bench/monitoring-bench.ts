@@ -10,7 +10,7 @@ import { startCluster, type Cluster } from "@/lib/embedded/cluster";
 import { coreCollector } from "@/lib/monitoring/collectors/core";
 import { databaseSizesCollector } from "@/lib/monitoring/collectors/database-sizes";
 import { fleetSummaries } from "@/lib/monitoring/fleet";
-import { runCollector } from "@/lib/monitoring/sampler";
+import { runCollector } from "@/lib/monitoring/run-collector";
 import { metricSeries } from "@/lib/monitoring/series";
 import { closeAllPools } from "@/lib/pg/pools";
 import { sampleStatement } from "@/lib/pg/samples";

@@ -7,7 +7,7 @@ import { resetEnvCache } from "@/lib/config/env";
 import { findServer, resetServerRegistry } from "@/lib/config/servers";
 import { startCluster } from "@/lib/embedded/cluster";
 import { forgetStatementsCollectorState, statementsCollector } from "@/lib/monitoring/collectors/statements";
-import { runCollector } from "@/lib/monitoring/sampler";
+import { runCollector } from "@/lib/monitoring/run-collector";
 import { closeAllPools } from "@/lib/pg/pools";
 import { topQueries } from "@/lib/pg/statements-view";
 import { STATEMENT_SORTS } from "@/lib/schemas/statements";

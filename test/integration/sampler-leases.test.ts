@@ -6,7 +6,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, onTestFailed, test } from "vitest";
 import { startCluster, type Cluster } from "@/lib/embedded/cluster";
-import { offsetOf } from "@/lib/monitoring/sampler";
+import { offsetOf } from "@/lib/monitoring/schedule";
 import { connect, pgServers, waitFor } from "../helpers/pg";
 import { startSamplerProcess, writeServersFile, type SamplerProcess } from "../helpers/sampler-process";
 import { freshStore } from "../helpers/store";

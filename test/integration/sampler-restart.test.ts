@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findServer } from "@/lib/config/servers";
 import { startCluster, type Cluster, type Major } from "@/lib/embedded/cluster";
 import { coreCollector, forgetCoreCollectorState } from "@/lib/monitoring/collectors/core";
-import { runCollector } from "@/lib/monitoring/sampler";
+import { runCollector } from "@/lib/monitoring/run-collector";
 import type { FleetResponse, MetricsResponse } from "@/lib/schemas/metrics";
 import { resetEnvCache } from "@/lib/config/env";
 import { connect, pgServers, waitFor } from "../helpers/pg";

@@ -10,7 +10,7 @@ import { freePort } from "@/lib/embedded/cluster";
 import type { Collector } from "@/lib/monitoring/collector";
 import { coreCollector, forgetCoreCollectorState } from "@/lib/monitoring/collectors/core";
 import { databaseSizesCollector } from "@/lib/monitoring/collectors/database-sizes";
-import { runCollector } from "@/lib/monitoring/sampler";
+import { runCollector } from "@/lib/monitoring/run-collector";
 import type { FleetResponse, MetricChart, MetricsResponse } from "@/lib/schemas/metrics";
 import { dropOldPartitions, ensurePartitions, rollUpHours } from "@/lib/store/metrics";
 import { connect, freshDatabase, pgServers, waitFor } from "../helpers/pg";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { findServer } from "@/lib/config/servers";
 import { startCluster, type Cluster } from "@/lib/embedded/cluster";
 import { forgetStatementsCollectorState, statementsCollector } from "@/lib/monitoring/collectors/statements";
-import { runCollector } from "@/lib/monitoring/sampler";
+import { runCollector } from "@/lib/monitoring/run-collector";
 import type { ExplainResponse, StatementDetail, StatementsResponse } from "@/lib/schemas/statements";
 import { connect, freshDatabase, pgServers, withDatabase } from "../helpers/pg";
 import { addUser, callRoute, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
