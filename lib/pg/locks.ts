@@ -18,19 +18,21 @@ const MAX_LOCKS = 500;
 // The session, if the pid is still the backend that started at backend_start (pids are reused).
 const SESSION = /* sql */ `
   SELECT a.datname, a.datname = current_database() AS here, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS server_now,
-         CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) ELSE '{}' END AS blocked_by
+         CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) ELSE '{}' END AS blocked_by,
+         current_setting('server_version_num')::int AS version_num
     FROM pg_stat_activity a
    WHERE a.pid = $1 AND floor(extract(epoch FROM a.backend_start) * 1000000)::int8 = $2`;
 
 // Relation names only resolve in the database the lock is in (pg_class is per database), so this
 // runs in the session's own database; shared catalogs (database 0) resolve anywhere.
-// pg_locks.waitstart exists from PostgreSQL 14, the oldest version the console supports.
-const LOCKS = /* sql */ `
+// pg_locks.waitstart exists from PostgreSQL 14; on 13 (past its end of life, still met in the
+// field) the wait's start is unknown rather than the whole answer failing.
+const locksSql = (versionNum: number) => /* sql */ `
   SELECT l.locktype, l.mode, l.granted, l.relation::int8 AS relation_oid,
          n.nspname AS schema, c.relname AS relation, d.datname AS database,
          l.page, l.tuple, l.virtualxid, l.transactionid::text AS transactionid,
          l.classid::int8 AS classid, l.objid::int8 AS objid, l.objsubid,
-         (extract(epoch FROM l.waitstart) * 1000)::float8 AS wait_start,
+         ${versionNum >= 140000 ? "(extract(epoch FROM l.waitstart) * 1000)::float8" : "NULL::float8"} AS wait_start,
          count(*) OVER () AS total
     FROM pg_locks l
     LEFT JOIN pg_database d ON d.oid = l.database
@@ -85,10 +87,10 @@ const toLock = (r: LockRow): SessionLock => ({
 /** The locks of one backend (identified by pid and backend_start), read in `db`. */
 export async function locksOfBackend(db: Queryable, pid: number, backendStartUs: number) {
   const found = (await db.query(SESSION, [pid, backendStartUs])).rows[0] as
-    | { datname: string | null; here: boolean | null; server_now: number; blocked_by: number[] }
+    | { datname: string | null; here: boolean | null; server_now: number; blocked_by: number[]; version_num: number }
     | undefined;
   if (!found) return undefined;
-  const rows = (await db.query<LockRow>(LOCKS, [pid])).rows;
+  const rows = (await db.query<LockRow>(locksSql(found.version_num), [pid])).rows;
   const blockers = found.blocked_by.length ? (await db.query<LockBlocker>(BLOCKERS, [found.blocked_by])).rows : [];
   return {
     database: found.datname,

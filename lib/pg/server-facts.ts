@@ -105,6 +105,7 @@ export function capabilities(f: ServerFacts): Capability[] {
   const has = (r: keyof ServerFacts["member"]) => f.member[r];
   const ext = (n: string) => f.extensions.find((e) => e.name === n);
   const out: Capability[] = [];
+  out.push(versionSupport(f));
 
   const readAll = su || has("pg_read_all_stats");
   out.push(cap({
@@ -230,6 +231,27 @@ function reservedConnections(f: ServerFacts, role: string): Capability {
     detail: `reserved_connections = ${reserved}; the console's role ${canUse ? "has" : "lacks"} pg_use_reserved_connections${fix.length ? ": when max_connections is reached the console cannot connect" : ""}`,
     fix: fix.length ? fix.join("\n") : null,
   };
+}
+
+/**
+ * The PostgreSQL project supports the last five majors (14–18 in 2026): the console is tested on
+ * 14 and 18 and checked on 15–17. 13 (end of life November 2025) is still read, with two figures
+ * unknown; older versions lack catalog columns the pages read (pg_stat_statements' *_exec_time).
+ */
+export function versionSupport(f: ServerFacts): Capability {
+  const major = Math.floor(f.versionNum / 10000);
+  const base = { id: "supported_version" as const, label: "Supported PostgreSQL version", features: ["Lock wait start times", "WAL rate before two reads"] };
+  if (major >= 14) return { ...base, ok: true, detail: `PostgreSQL ${f.version}`, fix: null };
+  const upgrade = "-- upgrade to PostgreSQL 14 or later (pg_upgrade, or logical replication to a new server)";
+  if (major === 13) {
+    return {
+      ...base,
+      ok: false,
+      detail: `PostgreSQL ${f.version} is past its end of life (November 2025): pages work, but lock wait start times (pg_locks.waitstart) and the WAL rate since the statistics reset (pg_stat_wal) are unknown`,
+      fix: upgrade,
+    };
+  }
+  return { ...base, ok: false, detail: `PostgreSQL ${f.version} is not supported: pages that read catalog columns added since may fail`, fix: upgrade };
 }
 
 /** The server's facts, read once per interval and shared by every area that needs them. */

@@ -4,6 +4,7 @@ import { z } from "./zod";
 
 export const Capability = z.object({
   id: z.enum([
+    "supported_version",
     "read_all_stats",
     "signal_backend",
     "maintain",

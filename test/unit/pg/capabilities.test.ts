@@ -1,5 +1,5 @@
-// The Server page's "Reserved connection slots" row: what it recommends on 16+, before 16, and for
-// a superuser console, and whether the role has pg_use_reserved_connections.
+// The Server page's capability rows: "Reserved connection slots" (what it recommends on 16+, before
+// 16, and for a superuser console) and "Supported PostgreSQL version" (14+, 13 past its end of life, older).
 import { describe, expect, it } from "vitest";
 import { inReservedRange } from "@/lib/pg/connection-facts";
 import { capabilities, type ServerFacts } from "@/lib/pg/server-facts";
@@ -65,5 +65,22 @@ describe("inReservedRange: a new connection took a slot only privileged roles ma
   it("before 16 only the superuser reserve counts", () => {
     expect(inReservedRange({ ...f, reserved: 0, clientBackends: 18 })).toBe(false);
     expect(inReservedRange({ ...f, reserved: 0, clientBackends: 19 })).toBe(true);
+  });
+});
+
+describe("supported version", () => {
+  const version = (f: ServerFacts) => capabilities(f).find((c) => c.id === "supported_version")!;
+  it("14 and later: ok, with the version", () => {
+    expect(version(facts({ versionNum: 140023, version: "14.23" }))).toMatchObject({ ok: true, detail: "PostgreSQL 14.23", fix: null });
+  });
+  it("13: read, but past its end of life, naming the figures it cannot give", () => {
+    const c = version(facts({ versionNum: 130023, version: "13.23" }));
+    expect(c.ok).toBe(false);
+    expect(c.detail).toContain("end of life");
+    expect(c.detail).toContain("pg_locks.waitstart");
+    expect(c.fix).toContain("upgrade");
+  });
+  it("12 and older: not supported", () => {
+    expect(version(facts({ versionNum: 120022, version: "12.22" })).detail).toBe("PostgreSQL 12.22 is not supported: pages that read catalog columns added since may fail");
   });
 });
