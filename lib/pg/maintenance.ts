@@ -116,6 +116,12 @@ export async function runMaintenance(
     if (!found) return done("refused", "That relation no longer exists in this database; nothing was run.");
     const target = toExactTarget(found);
     relation = { oid: target.oid, schema: target.schema, name: target.name, kind: target.kind };
+    // VACUUM, ANALYZE and REINDEX name the relation, which needs USAGE on its schema (pg_maintain
+    // and table ownership do not give it); pgstattuple takes the OID and does not.
+    if (request.kind !== "bloat_exact" && found.schema_usage === false) {
+      const fix = `GRANT USAGE ON SCHEMA ${pg.escapeIdentifier(target.schema)} TO ${pg.escapeIdentifier(String(found.role))};`;
+      return done("refused", `The console's role may not use schema ${target.schema}, so PostgreSQL cannot name the table; nothing was run. An administrator can run: ${fix}`);
+    }
     try {
       statement = maintenanceStatement(request, { ...relation, am: target.am, pgstattupleSchema: target.pgstattupleSchema, blockSize: target.blockSize }, setup.version);
     } catch (err) {

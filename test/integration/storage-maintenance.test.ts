@@ -179,4 +179,25 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
     expect(out.message).toMatch(/skipping/);
     expect(out.notices[0]?.severity).toBe("WARNING");
   });
+
+  test("a table the role may maintain in a schema it may not use is refused with the GRANT, nothing run", async () => {
+    const role = `storage_owner_${server.major}`;
+    await withClient(server.url, async (w) => {
+      await w.query(`DROP ROLE IF EXISTS ${ident(role)}`);
+      await w.query(`CREATE ROLE ${ident(role)} LOGIN PASSWORD 'owner-pw'`);
+      await w.query(`GRANT CONNECT ON DATABASE ${ident(dbName)} TO ${ident(role)}`);
+    });
+    // The role owns the table (it may maintain it on every version) but has no USAGE on the schema.
+    await c.query(`CREATE SCHEMA "Private ""Sch"""`);
+    await c.query(`CREATE TABLE "Private ""Sch""".t (id int)`);
+    await c.query(`ALTER TABLE "Private ""Sch""".t OWNER TO ${ident(role)}`);
+    const relid = await oidOf(c, 'Private "Sch"', "t");
+    const out = await runMaintenance({ connectionString: asRole(url, role, "owner-pw") }, { kind: "vacuum", relid });
+    expect(out.status).toBe("refused");
+    expect(out.message).toContain(`GRANT USAGE ON SCHEMA "Private ""Sch""" TO "${role}";`);
+    expect(out.notices).toEqual([]);
+    // With the GRANT it runs.
+    await c.query(`GRANT USAGE ON SCHEMA "Private ""Sch""" TO ${ident(role)}`);
+    expect((await runMaintenance({ connectionString: asRole(url, role, "owner-pw") }, { kind: "vacuum", relid })).status).toBe("ok");
+  });
 });

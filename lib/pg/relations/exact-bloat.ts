@@ -82,12 +82,16 @@ export function shapeExactBloat(t: ExactTarget, s: Row): ExactBloat {
   };
 }
 
-/** What the catalog says about a relation for exactBloatStatement (one row; none when dropped). */
+/**
+ * What the catalog says about a relation for exactBloatStatement and the maintenance statements
+ * (one row; none when dropped), and whether the console's role may name it (USAGE on its schema).
+ */
 export const EXACT_TARGET = /* sql */ `
   SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind, am.amname AS am,
          (SELECT en.nspname FROM pg_extension e JOIN pg_namespace en ON en.oid = e.extnamespace
            WHERE e.extname = 'pgstattuple') AS pgstattuple_schema,
-         current_setting('block_size')::int AS block_size, c.relpages::int8 AS relpages
+         current_setting('block_size')::int AS block_size, c.relpages::int8 AS relpages,
+         has_schema_privilege(n.oid, 'USAGE') AS schema_usage, current_user AS role
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
    WHERE c.oid = $1`;
 
