@@ -240,14 +240,14 @@ function reservedConnections(f: ServerFacts, role: string): Capability {
  */
 export function versionSupport(f: ServerFacts): Capability {
   const major = Math.floor(f.versionNum / 10000);
-  const base = { id: "supported_version" as const, label: "Supported PostgreSQL version", features: ["Lock wait start times", "WAL rate before two reads"] };
+  const base = { id: "supported_version" as const, label: "Supported PostgreSQL version", features: ["Lock wait start times", "WAL rate before two reads", "Partitioned tables on the Tables page"] };
   if (major >= 14) return { ...base, ok: true, detail: `PostgreSQL ${f.version}`, fix: null };
   const upgrade = "-- upgrade to PostgreSQL 14 or later (pg_upgrade, or logical replication to a new server)";
   if (major === 13) {
     return {
       ...base,
       ok: false,
-      detail: `PostgreSQL ${f.version} is past its end of life (November 2025): pages work, but lock wait start times (pg_locks.waitstart) and the WAL rate since the statistics reset (pg_stat_wal) are unknown`,
+      detail: `PostgreSQL ${f.version} is past its end of life (November 2025): pages work, but lock wait start times (pg_locks.waitstart) and the WAL rate since the statistics reset (pg_stat_wal) are unknown, and partitioned tables' parents are not on the Tables page (pg_stat_user_tables lists them from 14)`,
       fix: upgrade,
     };
   }

@@ -37,7 +37,8 @@ async function until(s: Sweep, what: string, read: () => Promise<boolean>, ms = 
   return false;
 }
 
-export async function sweepServer(s: Sweep, id: string) {
+/** `parentListed`: PostgreSQL 13's pg_stat_user_tables has no partitioned parents (14+ does). */
+export async function sweepServer(s: Sweep, id: string, expect: { oddTable: string; parentListed: boolean }) {
   const api = `/api/servers/${id}`;
   for (const r of READS) await call(s, "GET", `${api}/${r}`);
   for (const p of PAGES) await call(s, "GET", `/servers/${id}/${p}`);
@@ -66,16 +67,25 @@ export async function sweepServer(s: Sweep, id: string) {
     await call(s, "POST", `${api}/statements/${select.queryid}/explain`, { db: "shop" });
   }
 
-  // An ANALYZE job runs to its end.
-  const table = (await call(s, "GET", `${api}/tables?db=shop`))?.rows?.[0];
-  if (table) {
-    await call(s, "POST", `${api}/jobs/analyze?db=shop`, { command: "analyze", relids: [table.oid], lockTimeoutMs: 3000 });
-    await until(s, `${id}: the ANALYZE job to finish`, async () => {
-      const jobs: Json[] = (await call(s, "GET", `${api}/jobs`))?.jobs ?? [];
-      const job = jobs.find((j) => j.relid === table.oid && j.command === "analyze");
-      if (job?.state === "failed") s.problems.push(`${id}: ANALYZE failed: ${job.message}`);
-      return job?.state === "done" || job?.state === "failed";
-    });
+  // ANALYZE of the biggest table, VACUUM ANALYZE of the odd-named one and of the partitioned
+  // parent run to their end (names resolved from the catalog, never from the request).
+  const rows: Json[] = (await call(s, "GET", `${api}/tables?db=shop`))?.rows ?? [];
+  const odd = rows.find((r) => r.name === expect.oddTable);
+  const parent = rows.find((r) => r.name === "events");
+  if (!odd) s.problems.push(`${id}: the Tables API lacks the odd-named table`);
+  const html = await (await fetch(`${s.base}/servers/${id}/tables?db=shop`, { headers: { cookie: s.cookie } })).text();
+  if (!html.includes("&lt;b&gt;x&lt;/b&gt;") || html.includes("<b>x</b>")) s.problems.push(`${id}: the Tables page HTML does not show the odd name as text`);
+  if (!parent !== !expect.parentListed) s.problems.push(`${id}: the partitioned table is ${parent ? "" : "not "}on the Tables page`);
+  const jobs: { relid: number; command: string }[] = [];
+  if (rows[0]) jobs.push({ relid: rows[0].oid, command: "analyze" });
+  for (const t of [odd, parent]) if (t) jobs.push({ relid: t.oid, command: "vacuum_analyze" });
+  for (const j of jobs) await call(s, "POST", `${api}/jobs/${j.command === "analyze" ? "analyze" : "vacuum"}?db=shop`, { command: j.command, relids: [j.relid], lockTimeoutMs: 3000 });
+  const mine = async () => {
+    const list: Json[] = (await call(s, "GET", `${api}/jobs`))?.jobs ?? [];
+    return jobs.map((j) => list.find((x) => x.relid === j.relid && x.command === j.command));
+  };
+  if (await until(s, `${id}: ${jobs.length} jobs to finish`, async () => (await mine()).every((x) => x?.state === "done"))) {
+    for (const x of await mine()) if (x?.outcome !== "ok") s.problems.push(`${id}: ${x?.command} of ${x?.relation} ended ${x?.outcome}: ${x?.message}`);
   }
 
   await call(s, "POST", `${api}/lint`, { sql: "ALTER TABLE orders ADD COLUMN x int NOT NULL DEFAULT 1;\nCREATE INDEX ON orders (x);", db: "shop" });
