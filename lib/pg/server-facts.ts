@@ -235,8 +235,9 @@ function reservedConnections(f: ServerFacts, role: string): Capability {
 
 /**
  * The PostgreSQL project supports the last five majors (14–18 in 2026): the console is tested on
- * 14 and 18 and checked on 15–17. 13 (end of life November 2025) is still read, with two figures
- * unknown; older versions lack catalog columns the pages read (pg_stat_statements' *_exec_time).
+ * 14 and 18, and `npm run smoke:versions` checks 13 and 15–17. 13 (end of life November 2025) is
+ * still read, with the gaps its detail names; older versions lack catalog columns the pages read
+ * (pg_stat_statements' *_exec_time, pg_stat_progress_basebackup).
  */
 export function versionSupport(f: ServerFacts): Capability {
   const major = Math.floor(f.versionNum / 10000);
