@@ -7,6 +7,7 @@ import { resolveDatabase } from "./databases";
 import { CONSOLE_APPLICATION_NAME, type Target } from "./pools";
 import { queryTextFor, redactQueries } from "./query-text";
 import { coalescedRead, timed } from "./run";
+import { cachedServerFacts } from "./server-facts";
 import type { Queryable } from "./types";
 
 // Lock questions live here, and only here: which locks a session holds and waits for (and who
@@ -18,8 +19,7 @@ const MAX_LOCKS = 500;
 // The session, if the pid is still the backend that started at backend_start (pids are reused).
 const SESSION = /* sql */ `
   SELECT a.datname, a.datname = current_database() AS here, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS server_now,
-         CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) ELSE '{}' END AS blocked_by,
-         current_setting('server_version_num')::int AS version_num
+         CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) ELSE '{}' END AS blocked_by
     FROM pg_stat_activity a
    WHERE a.pid = $1 AND floor(extract(epoch FROM a.backend_start) * 1000000)::int8 = $2`;
 
@@ -84,13 +84,13 @@ const toLock = (r: LockRow): SessionLock => ({
   waitStart: r.wait_start,
 });
 
-/** The locks of one backend (identified by pid and backend_start), read in `db`. */
-export async function locksOfBackend(db: Queryable, pid: number, backendStartUs: number) {
+/** The locks of one backend (identified by pid and backend_start), read in `db` (a server of `versionNum`). */
+export async function locksOfBackend(db: Queryable, pid: number, backendStartUs: number, versionNum: number) {
   const found = (await db.query(SESSION, [pid, backendStartUs])).rows[0] as
-    | { datname: string | null; here: boolean | null; server_now: number; blocked_by: number[]; version_num: number }
+    | { datname: string | null; here: boolean | null; server_now: number; blocked_by: number[] }
     | undefined;
   if (!found) return undefined;
-  const rows = (await db.query<LockRow>(locksSql(found.version_num), [pid])).rows;
+  const rows = (await db.query<LockRow>(locksSql(versionNum), [pid])).rows;
   const blockers = found.blocked_by.length ? (await db.query<LockBlocker>(BLOCKERS, [found.blocked_by])).rows : [];
   return {
     database: found.datname,
@@ -108,7 +108,8 @@ export async function locksOfBackend(db: Queryable, pid: number, backendStartUs:
  * A database the console may not connect to is read from the default one (OIDs without names).
  */
 export async function sessionLocks(server: string, pid: number, backendStartUs: number, role: string): Promise<SessionLocksResponse> {
-  const read = (target: Target) => coalescedRead(target, ["backend-locks", pid, backendStartUs], timed((db) => locksOfBackend(db, pid, backendStartUs)));
+  const { versionNum } = await cachedServerFacts(server);
+  const read = (target: Target) => coalescedRead(target, ["backend-locks", pid, backendStartUs], timed((db) => locksOfBackend(db, pid, backendStartUs, versionNum)));
   let { value: result, readAt } = await read({ server });
   if (result?.database && !result.inItsDatabase) {
     // not connectable by the console: the default database's answer (OIDs without names) stands

@@ -30,6 +30,16 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
     await c?.end();
   });
 
+  /** A fresh login role that may connect to this test's database and nothing more. */
+  async function loginRole(role: string, password: string): Promise<string> {
+    await withClient(server.url, async (w) => {
+      await w.query(`DROP ROLE IF EXISTS ${ident(role)}`);
+      await w.query(`CREATE ROLE ${ident(role)} LOGIN PASSWORD '${password}'`);
+      await w.query(`GRANT CONNECT ON DATABASE ${ident(dbName)} TO ${ident(role)}`);
+    });
+    return role;
+  }
+
   test("VACUUM runs outside a transaction block with no statement timeout and updates last_vacuum", async () => {
     const relid = await oidOf(c, "public", "work");
     const out = await runMaintenance(cfg(), { kind: "vacuum", relid, options: { verbose: true, indexCleanup: "on" } });
@@ -167,12 +177,7 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
   });
 
   test("a non-owner without MAINTAIN is reported as skipped, not as success", async () => {
-    const role = `storage_nobody_${server.major}`;
-    await withClient(server.url, async (w) => {
-      await w.query(`DROP ROLE IF EXISTS ${ident(role)}`);
-      await w.query(`CREATE ROLE ${ident(role)} LOGIN PASSWORD 'nobody-pw'`);
-      await w.query(`GRANT CONNECT ON DATABASE ${ident(dbName)} TO ${ident(role)}`);
-    });
+    const role = await loginRole(`storage_nobody_${server.major}`, "nobody-pw");
     const relid = await oidOf(c, "public", "work");
     const out = await runMaintenance({ connectionString: asRole(url, role, "nobody-pw") }, { kind: "vacuum", relid });
     expect(out.status).toBe("skipped");
@@ -181,12 +186,7 @@ describe.each(pgServers())("maintenance runner on PG $major", (server) => {
   });
 
   test("a table the role may maintain in a schema it may not use is refused with the GRANT, nothing run", async () => {
-    const role = `storage_owner_${server.major}`;
-    await withClient(server.url, async (w) => {
-      await w.query(`DROP ROLE IF EXISTS ${ident(role)}`);
-      await w.query(`CREATE ROLE ${ident(role)} LOGIN PASSWORD 'owner-pw'`);
-      await w.query(`GRANT CONNECT ON DATABASE ${ident(dbName)} TO ${ident(role)}`);
-    });
+    const role = await loginRole(`storage_owner_${server.major}`, "owner-pw");
     // The role owns the table (it may maintain it on every version) but has no USAGE on the schema.
     await c.query(`CREATE SCHEMA "Private ""Sch"""`);
     await c.query(`CREATE TABLE "Private ""Sch""".t (id int)`);

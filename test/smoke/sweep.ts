@@ -26,7 +26,11 @@ async function call(s: Sweep, method: "GET" | "POST", path: string, body?: unkno
   return r.headers.get("content-type")?.includes("json") ? (JSON.parse(text) as Json) : null;
 }
 
-/** Polls until `ok` (a sample or a snapshot has to land first); reports what it waited for otherwise. */
+/**
+ * Polls until `ok` (a sample or a snapshot has to land first); reports what it waited for otherwise.
+ * Not test/helpers/pg.ts's waitFor: that module needs vitest's runner, and a timeout here is a
+ * finding to list, not an exception.
+ */
 async function until(s: Sweep, what: string, read: () => Promise<boolean>, ms = 30_000) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {

@@ -10,8 +10,9 @@ import path from "node:path";
 import pg from "pg";
 import { initdb, startServer } from "../../lib/embedded/binary-cluster";
 import { freePort, type Cluster } from "../../lib/embedded/cluster";
-import { prepareDemoDatabase } from "../../lib/cli/demo-database";
+import { prepareDemoDatabase, withClient } from "../../lib/cli/demo-database";
 import { DEMO_APP_ROLE, DEMO_CONSOLE_ROLE } from "../../lib/demo/seed";
+import { login } from "../bench/activity-bench";
 import { startConsoleStack } from "../helpers/console-stack";
 import { ensureBinaries, SMOKE_VERSIONS } from "./pg-binaries";
 import { sweepServer, type Sweep } from "./sweep";
@@ -77,11 +78,11 @@ async function main() {
     for (const major of MAJORS) {
       const cluster = await startMajor(major);
       const demo = await prepareDemoDatabase(cluster);
-      await withSession(demo.appUrl, SITUATIONS);
+      await withClient(demo.appUrl, (c) => c.query(SITUATIONS));
       // Before 17 (no pg_maintain) the console maintains what its role owns: as the README says,
       // it is granted the owning role.
-      if (major < 17) await withSession(cluster.url("shop"), `GRANT ${DEMO_APP_ROLE} TO ${DEMO_CONSOLE_ROLE}`);
-      await withSession(cluster.url("shop"), "SELECT pg_create_physical_replication_slot('smoke_slot', true)");
+      if (major < 17) await withClient(cluster.url("shop"), (c) => c.query(`GRANT ${DEMO_APP_ROLE} TO ${DEMO_CONSOLE_ROLE}`));
+      await withClient(cluster.url("shop"), (c) => c.query("SELECT pg_create_physical_replication_slot('smoke_slot', true)"));
       clusters.push({ major, cluster, ...demo });
       sessions.push(...(await lockChain(demo.appUrl)));
       console.log(`PostgreSQL ${major} (${SMOKE_VERSIONS[major]}) on port ${cluster.port}`);
@@ -91,7 +92,7 @@ async function main() {
       env: { PGWARDEN_STATEMENTS_INTERVAL_S: "2", PGWARDEN_SAMPLE_INTERVAL_S: "2" },
     });
     try {
-      const sweep: Sweep = { base: stack.baseUrl, cookie: await signIn(stack.baseUrl, stack.adminPassword), problems };
+      const sweep: Sweep = { base: stack.baseUrl, cookie: await login(stack), problems };
       for (const c of clusters) await sweepServer(sweep, `pg${c.major}`, { oddTable: ODD_TABLE, parentListed: c.major >= 14 });
     } finally {
       await stack.stop().catch((e) => problems.push(String(e)));
@@ -102,22 +103,6 @@ async function main() {
   }
   console.log(problems.length ? `${problems.length} problem(s):\n${problems.join("\n")}` : `PostgreSQL ${MAJORS.join(", ")}: every call answered`);
   process.exit(problems.length ? 1 : 0);
-}
-
-async function withSession(url: string, sql: string) {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-async function signIn(base: string, password: string): Promise<string> {
-  const r = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json", origin: base }, body: JSON.stringify({ name: "e2e-admin", password }) });
-  if (r.status !== 200) throw new Error(`sign-in failed: ${r.status}`);
-  return (r.headers.get("set-cookie") ?? "").split(";")[0]!;
 }
 
 main().catch((err) => {

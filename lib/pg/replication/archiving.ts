@@ -26,8 +26,7 @@ const ARCHIVER = /* sql */ `
          pg_is_in_recovery() AS in_recovery,
          ${CURRENT_LSN}::text AS current_lsn,
          CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END AS current_wal_file,
-         (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS wal_segment_bytes,
-         current_setting('server_version_num')::int AS version_num
+         (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS wal_segment_bytes
     FROM pg_stat_archiver a`;
 
 // WAL written since the statistics were reset (pg_stat_wal, 14+): a rate at the very first read.
@@ -75,10 +74,10 @@ function toBackup(r: Row): BaseBackup {
   };
 }
 
-export async function archivingSnapshot(db: Queryable): Promise<ArchivingSnapshot> {
+export async function archivingSnapshot(db: Queryable, versionNum: number): Promise<ArchivingSnapshot> {
   const row = (await db.query(ARCHIVER)).rows[0] as Row;
   // PostgreSQL 13 has no pg_stat_wal: the rate then needs two reads of the current LSN.
-  const walSinceReset = Number(row.version_num) >= 140000 ? (((await db.query(WAL_SINCE_RESET)).rows[0] as Row | undefined) ?? null) : null;
+  const walSinceReset = versionNum >= 140000 ? (((await db.query(WAL_SINCE_RESET)).rows[0] as Row | undefined) ?? null) : null;
   const allowed = (await db.query(READY_ALLOWED)).rows[0]?.allowed === true;
   const readyFiles = allowed ? Number((await db.query(READY_FILES)).rows[0].n) : null;
   const backups = (await db.query(BASE_BACKUPS)).rows.map(toBackup);
@@ -186,7 +185,7 @@ function walRateOf(server: string, snap: ArchivingSnapshot): WalRate {
 
 export async function archivingStatus(server: string): Promise<ArchivingResponse> {
   const facts = await cachedServerFacts(server);
-  const snap = await coalescedRead({ server }, "archiving", archivingSnapshot);
+  const snap = await coalescedRead({ server }, "archiving", (db) => archivingSnapshot(db, facts.versionNum));
   const role = snap.row.in_recovery ? "standby" : "primary";
   const segmentBytes = Number(snap.row.wal_segment_bytes);
   const archiver = toArchiver(snap.row, snap.readyFiles);
