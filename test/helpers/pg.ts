@@ -15,11 +15,29 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+/** A session a test opened and has not ended yet: its server's port and its backend pid. */
+export type OpenSession = { port: number; pid: number };
+
+/** Sessions opened since the current test began (set by test/integration/leaked-sessions.ts). */
+let openedInTest: Set<OpenSession> | null = null;
+
+/** Starts recording the sessions connect() opens; they leave the set when they end. */
+export function recordOpenedSessions(): Set<OpenSession> {
+  openedInTest = new Set();
+  return openedInTest;
+}
+
 /** Opens a client that the caller must end(); `application_name` marks test sessions. */
 export async function connect(url: string, applicationName = "pgwarden-test"): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url, application_name: applicationName });
   client.on("error", () => {}); // a terminated test session must not crash the runner
   await client.connect();
+  const opened = openedInTest;
+  if (opened) {
+    const session = { port: Number(new URL(url).port || 5432), pid: (client as unknown as { processID: number }).processID };
+    opened.add(session);
+    client.once("end", () => opened.delete(session));
+  }
   return client;
 }
 

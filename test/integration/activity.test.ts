@@ -144,10 +144,19 @@ describe.each(servers)("activity on PostgreSQL $major", (s) => {
     expect(res.outcomes[0]).toMatchObject({ outcome: "not_permitted", missingRole: "superuser" });
     expect((await fresh(server, { application: "it-superuser" })).sessions[0]?.state).toBe("active");
 
-    const own = (await fresh(server, { application: "pgwarden", user: "postgres" })).sessions[0]!;
+    // The console's own sessions are its pool's, which close when idle (so one listed a moment ago
+    // may be "already gone"); a session that stays open under the console's name and user is one.
+    const held = await connect(s.url, "pgwarden");
+    const heldPid = (held as unknown as { processID: number }).processID;
+    const own = await waitFor(
+      async () => (await fresh(server, { application: "pgwarden", user: "postgres" })).sessions.find((x) => x.pid === heldPid),
+      "the console-named session in activity",
+    );
     expect(own.unkillable).toBe("console_session");
     const res2 = await signalSessions({ server }, { kind: "terminate", requestId: randomUUID(), sessions: [ref(own)] });
-    expect(res2.outcomes[0]!.outcome).toBe("not_permitted");
+    expect(res2.outcomes[0]).toMatchObject({ outcome: "not_permitted", message: expect.stringContaining("pgwarden's own connection") });
+    expect((await held.query("SELECT 1 AS alive")).rows[0].alive).toBe(1);
+    await held.end();
 
     await signalSessions({ server }, { kind: "cancel", requestId: randomUUID(), sessions: [ref(row)] });
     expect((await done).error?.code).toBe("57014");
