@@ -9,16 +9,21 @@ import { finding, fmtInt, fmtSeconds, type CheckOutput, type Seeing, type Thresh
 
 const qname = (schema: string, name: string) => `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(name)}`;
 
-// TOAST tables freeze with their owner: name the owner, which is what VACUUM takes.
+// TOAST tables freeze with their owner: name the owner, which is what VACUUM takes, once: the older
+// of the two speaks for both (two rows would be two findings with the same id).
 const OLDEST_TABLES = /* sql */ `
-  SELECT coalesce(on_.nspname, n.nspname) AS schema, coalesce(o.relname, c.relname) AS name, c.relkind = 't' AS toast,
-         age(c.relfrozenxid) AS xid_age, mxid_age(c.relminmxid) AS mxid_age
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_class o ON c.relkind = 't' AND o.reltoastrelid = c.oid
-    LEFT JOIN pg_namespace on_ ON on_.oid = o.relnamespace
-   WHERE c.relkind IN ('r', 'm', 't') AND c.relfrozenxid <> '0'::xid
-     AND greatest(age(c.relfrozenxid), mxid_age(c.relminmxid)) >= $1
-   ORDER BY greatest(age(c.relfrozenxid), mxid_age(c.relminmxid)) DESC
+  SELECT schema, name, toast, xid_age, mxid_age FROM (
+    SELECT DISTINCT ON (coalesce(o.oid, c.oid))
+           coalesce(on_.nspname, n.nspname) AS schema, coalesce(o.relname, c.relname) AS name, c.relkind = 't' AS toast,
+           age(c.relfrozenxid) AS xid_age, mxid_age(c.relminmxid) AS mxid_age
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN pg_class o ON c.relkind = 't' AND o.reltoastrelid = c.oid
+      LEFT JOIN pg_namespace on_ ON on_.oid = o.relnamespace
+     WHERE c.relkind IN ('r', 'm', 't') AND c.relfrozenxid <> '0'::xid
+       AND greatest(age(c.relfrozenxid), mxid_age(c.relminmxid)) >= $1
+     ORDER BY coalesce(o.oid, c.oid), greatest(age(c.relfrozenxid), mxid_age(c.relminmxid)) DESC
+  ) per_table
+   ORDER BY greatest(xid_age, mxid_age) DESC
    LIMIT 10`;
 
 // Trigger points as autovacuum computes them, with per-table reloptions over the settings.
