@@ -51,6 +51,8 @@ describe.each(servers)("health checks on PostgreSQL $major", (s) => {
   const run = async (only: string[], thresholds = {}, client = c) => {
     const r = await runChecks(txOf(client), seeing, thresholds, only);
     expect(r.checks.every((x) => x.status !== "failed"), JSON.stringify(r.checks)).toBe(true);
+    const ids = r.findings.map((f) => f.id);
+    expect(ids.filter((x, i) => ids.indexOf(x) !== i), "findings with the same id").toEqual([]);
     return r.findings;
   };
   const find = (fs: HealthFinding[], check: string, subject?: string) => fs.find((f) => f.check === check && (!subject || f.id === `${check}:${subject}`));
