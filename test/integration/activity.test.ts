@@ -46,8 +46,15 @@ async function fresh(server: string, q = {}) {
   return serverActivity(server, q, "admin");
 }
 
-async function sessionOf(server: string, app: string): Promise<Session> {
-  return waitFor(async () => (await fresh(server, { application: app })).sessions[0], `${app} in activity`);
+/**
+ * The session of `app` once listed; with `state`, once in that state. A session just given a query
+ * shows "idle" until its backend reads it, which on a busy machine is after the test's next step.
+ */
+async function sessionOf(server: string, app: string, state?: string): Promise<Session> {
+  return waitFor(
+    async () => (await fresh(server, { application: app })).sessions.find((x) => !state || x.state === state),
+    `${app} in activity${state ? `, ${state}` : ""}`,
+  );
 }
 
 describe.each(servers)("activity on PostgreSQL $major", (s) => {
@@ -125,7 +132,7 @@ describe.each(servers)("activity on PostgreSQL $major", (s) => {
 
     const alive = await connect(s.url, "it-changed");
     const done = runInBackground(alive, "SELECT pg_sleep(600)");
-    const live = await sessionOf(server, "it-changed");
+    const live = await sessionOf(server, "it-changed", "active");
     const wrong = { pid: live.pid, backendStartUs: live.backendStartUs! - 1 };
     const res2 = await signalSessions({ server }, { kind: "cancel", requestId: randomUUID(), sessions: [wrong] });
     expect(res2.outcomes[0]!.outcome).toBe("changed");
@@ -138,7 +145,7 @@ describe.each(servers)("activity on PostgreSQL $major", (s) => {
   it("refuses a superuser's session when the console role is not superuser, and never hits its own sessions", async () => {
     const su = await connect(s.url, "it-superuser");
     const done = runInBackground(su, "SELECT pg_sleep(600)");
-    const row = await sessionOf(`${server}-limited`, "it-superuser");
+    const row = await sessionOf(`${server}-limited`, "it-superuser", "active");
     expect(row.unkillable).toBe("superuser_session");
     const res = await signalSessions({ server: `${server}-limited` }, { kind: "terminate", requestId: randomUUID(), sessions: [{ pid: row.pid, backendStartUs: row.backendStartUs! }] });
     expect(res.outcomes[0]).toMatchObject({ outcome: "not_permitted", missingRole: "superuser" });
@@ -173,7 +180,7 @@ describe.each(servers)("activity on PostgreSQL $major", (s) => {
     const view = await fresh(`${server}-limited`, { application: "it-hidden" });
     expect(view.limitedVisibility).toBe(true);
     await c.query("GRANT pg_read_all_stats TO act_limited");
-    const full = await sessionOf(server, "it-hidden");
+    const full = await sessionOf(server, "it-hidden", "active");
     await signalSessions({ server }, { kind: "cancel", requestId: randomUUID(), sessions: [{ pid: full.pid, backendStartUs: full.backendStartUs! }] });
     expect((await done).error?.code).toBe("57014");
     await Promise.all([su.end(), c.end()]);
@@ -211,7 +218,7 @@ it("connects per-database pools to the database that was asked for", async () =>
   const { read } = await import("@/lib/pg/run");
   const s = servers[0]!;
   const c = await connect(s.url);
-  await c.query("DROP DATABASE IF EXISTS act_other").then(() => c.query("CREATE DATABASE act_other"));
+  await c.query("DROP DATABASE IF EXISTS act_other WITH (FORCE)").then(() => c.query("CREATE DATABASE act_other"));
   await c.end();
   const name = await read({ server: id(s.major), database: "act_other" }, async (db) => (await db.query("SELECT current_database() AS d")).rows[0].d);
   expect(name).toBe("act_other");
