@@ -52,9 +52,14 @@ export function FleetCard({ s }: { s: FleetServer }) {
       )}
       <div className="mt-auto min-h-5" data-testid="fleet-card-finding">
         {s.worstFinding ? (
-          <Link href={`/servers/${encodeURIComponent(s.id)}/health`} className="flex items-center gap-1 hover:underline" title={s.worstFinding.title}>
+          <Link
+            href={`/servers/${encodeURIComponent(s.id)}/health${s.worstFinding.database ? `?db=${encodeURIComponent(s.worstFinding.database)}` : ""}`}
+            className="flex items-center gap-1 hover:underline"
+            title={s.worstFinding.database ? `${s.worstFinding.title} (database ${s.worstFinding.database})` : s.worstFinding.title}
+          >
             <Badge tone={SEVERITY_TONE[s.worstFinding.severity]}>{s.worstFinding.severity}</Badge>
             <span className="truncate">{s.worstFinding.title}</span>
+            {s.worstFinding.database ? <span className="shrink-0 text-zinc-500">· {s.worstFinding.database}</span> : null}
           </Link>
         ) : (
           <Link href={`/servers/${encodeURIComponent(s.id)}/health`} className="text-zinc-500 hover:underline">

@@ -80,8 +80,8 @@ export function FleetPage() {
       )}
       {poll.data && (
         <p className="text-xs text-zinc-500">
-          From the sampler&apos;s newest points (every {poll.data.sampleIntervalSeconds} s); a page view does not query the servers. Worst finding from the last health check of each
-          server.
+          From the sampler&apos;s newest points (every {poll.data.sampleIntervalSeconds} s); a page view does not query the servers. Worst finding: the worst of each
+          database&apos;s last health check, with the database it is in.
         </p>
       )}
     </section>

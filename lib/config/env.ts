@@ -147,6 +147,15 @@ const EnvSchema = z.object({
     (v) => (v === "" || v === undefined ? undefined : v),
     z.coerce.number().int().min(0).max(86_400).default(300).refine((n) => n === 0 || n >= 10, "0 (off) or at least 10 seconds"),
   ),
+  /**
+   * Besides the default database, how many other databases of a server each background health
+   * run checks, those checked longest ago first (lib/monitoring/health-databases.ts). 0: the
+   * default database only.
+   */
+  PGWARDEN_HEALTH_OTHER_DATABASES: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : v),
+    z.coerce.number().int().min(0).max(1_000).default(10),
+  ),
   /** Days of metric history kept in the store (hourly points); older partitions are dropped. */
   PGWARDEN_METRICS_RETENTION_DAYS: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : v),

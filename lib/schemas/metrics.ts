@@ -99,7 +99,13 @@ export type MetricsResponse = z.infer<typeof MetricsResponse>;
 
 /** The worst finding of the server's last health run (issue 12 item 5). */
 export const WorstFinding = z
-  .object({ severity: z.enum(["info", "warning", "critical"]), title: z.string(), check: z.string().optional() })
+  .object({
+    severity: z.enum(["info", "warning", "critical"]),
+    title: z.string(),
+    check: z.string().optional(),
+    /** the database it was found in: every database is checked, the card shows the worst */
+    database: z.string().optional(),
+  })
   .nullable();
 
 export const FleetServer = z.object({

@@ -62,6 +62,11 @@ export async function useTestConsole(opts: {
   storeName: string;
   /** entries of the servers file (PgBouncer entries with `kind: "pgbouncer"`) */
   servers: { id: string; name?: string; url: string; pooler?: "pgbouncer"; directUrl?: string; kind?: "postgres" | "pgbouncer"; pgbouncer?: string; cores?: number }[];
+  /**
+   * PGWARDEN_HEALTH_OTHER_DATABASES; 0 by default: the shared test clusters hold every test file's
+   * databases, and a background health run there would take locks and connections in theirs.
+   */
+  healthOtherDatabases?: number;
 }): Promise<{ storeUrl: string; ownerUrl: string; superUrl: string }> {
   // A job worker left running by the previous case would reopen the old store on its next tick.
   await stopJobWorker();
@@ -76,6 +81,7 @@ export async function useTestConsole(opts: {
     PGWARDEN_SERVERS: file,
     PGWARDEN_PUBLIC_ORIGIN: ORIGIN,
     PGWARDEN_SECRET: randomBytes(32).toString("base64"),
+    PGWARDEN_HEALTH_OTHER_DATABASES: String(opts.healthOtherDatabases ?? 0),
   });
   delete process.env.DATABASE_URL;
   resetEnvCache();

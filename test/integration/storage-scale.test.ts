@@ -235,7 +235,7 @@ describe.each(pgServers())("storage at scale on PG $major", (s) => {
     await useServers([{ id: server, url: s.url }]);
     cold();
     const late = `${dbName}_late`;
-    await withClient(s.url, (c) => c.query(`DROP DATABASE IF EXISTS ${late}`));
+    await withClient(s.url, (c) => c.query(`DROP DATABASE IF EXISTS ${late} WITH (FORCE)`));
     expect(await serverDatabases(server)).not.toContainEqual({ name: late }); // the list is read (and kept)
     await freshDatabase(s.url, late);
     const page = await tablesPage(server, TablesQuery.parse({ db: late }));
