@@ -8,8 +8,6 @@ import { forgetRelations, type SizeSnapshot } from "./relations/size-model";
 import { processWide } from "@/lib/process-wide";
 
 export type { IndexSnapshotEntry, SizeSnapshot, TableSizes } from "./relations/size-model";
-// What a database's sizes are measured with (size-measure.ts); this module keeps and serves them.
-export { indexDefinitions, measureRelations, sizeNewcomers, sizeSnapshot } from "./size-measure";
 
 // The size snapshot of a database (measured by size-measure.ts) is computed once per lifetime
 // however many viewers and pages ask, shared by the server entries of one cluster, kept up to date

@@ -11,8 +11,6 @@ export interface LatestHealth {
   worst: { severity: "info" | "warning" | "critical"; title: string; check: string; database?: string } | null;
   /** epoch ms of the run */
   at: number;
-  database: string;
-  counts: { critical: number; warning: number; info: number };
   failedChecks: number;
 }
 
@@ -39,8 +37,8 @@ export async function saveHealth(r: HealthResponse): Promise<void> {
 // healthy default one; then checks that could not run (not "healthy"), then the newest.
 const LATEST = /* sql */ `
   SELECT DISTINCT ON (server)
-         server, (extract(epoch FROM checked_at) * 1000)::float8 AS at, database, worst_severity, worst_title, worst_check,
-         critical, warning, info, failed_checks, worst_database
+         server, (extract(epoch FROM checked_at) * 1000)::float8 AS at, worst_severity, worst_title, worst_check,
+         failed_checks, worst_database
     FROM health_latest WHERE server = ANY($1::text[])
    ORDER BY server, CASE worst_severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 WHEN 'info' THEN 2 ELSE 3 END,
             failed_checks DESC, checked_at DESC`;
@@ -76,8 +74,6 @@ export async function latestHealth(servers: string[]): Promise<Map<string, Lates
       {
         worst: r.worst_severity ? { severity: r.worst_severity, title: r.worst_title, check: r.worst_check, database: r.worst_database ?? undefined } : null,
         at: r.at,
-        database: r.database,
-        counts: { critical: r.critical, warning: r.warning, info: r.info },
         failedChecks: r.failed_checks,
       },
     ]),

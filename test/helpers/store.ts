@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
 import { resetEnvCache } from "@/lib/config/env";
 import { resetServerRegistry } from "@/lib/config/servers";
 import { stopJobWorker } from "@/lib/jobs/worker";
@@ -16,6 +17,7 @@ import { closeStore } from "@/lib/store/db";
 import { provisionStore, STORE_APP_ROLE, STORE_OWNER_ROLE } from "@/lib/store/roles";
 import { createUser, setRole } from "@/lib/store/users";
 import type { Role } from "@/lib/auth/permissions";
+import type { FleetResponse } from "@/lib/schemas/metrics";
 import { connect, withDatabase } from "./pg";
 
 export const ORIGIN = "http://console.test";
@@ -188,3 +190,11 @@ function toRoute(root: string, file: string, serverId: string): RouteFile {
 }
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** GET /api/fleet as the holder of `cookie` (a 200 is asserted): the cards the fleet page draws. */
+export async function fleetAs(cookie: string): Promise<FleetResponse> {
+  const route = await import("@/app/api/fleet/route");
+  const res = await callRoute(route, "GET", "/api/fleet", { cookie });
+  expect(res.status).toBe(200);
+  return (await res.json()) as FleetResponse;
+}

@@ -12,10 +12,10 @@ import { runCollector } from "@/lib/monitoring/run-collector";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
 import { invalidateReads } from "@/lib/pg/cache";
 import { healthReport } from "@/lib/pg/health/report";
-import type { FleetResponse, FleetServer } from "@/lib/schemas/metrics";
+import type { FleetServer } from "@/lib/schemas/metrics";
 import { connect, pgServers } from "../helpers/pg";
 import { withClient } from "../helpers/storage-fixtures";
-import { addUser, callRoute, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
+import { addUser, fleetAs, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
 
 describe.each(pgServers())("background health on every database, PG $major", (s) => {
   const server = `hcdb${s.major}`;
@@ -23,12 +23,7 @@ describe.each(pgServers())("background health on every database, PG $major", (s)
   let st: pg.Client;
   let cookie: string;
 
-  async function card(): Promise<FleetServer> {
-    const route = await import("@/app/api/fleet/route");
-    const res = await callRoute(route, "GET", "/api/fleet", { cookie });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as FleetResponse).servers.find((x) => x.id === server)!;
-  }
+  const card = async (): Promise<FleetServer> => (await fleetAs(cookie)).servers.find((x) => x.id === server)!;
   async function backgroundRun() {
     invalidateReads(ALL_KEYS); // a run reads now, not a cached report or database list
     expect(await runCollector(healthCollector, findServer(server)!)).toBe(true);

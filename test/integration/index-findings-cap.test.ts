@@ -4,7 +4,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { indexFindings } from "@/lib/pg/index-findings";
-import { sizeSnapshot } from "@/lib/pg/size-snapshot";
+import { sizeSnapshot } from "@/lib/pg/size-measure";
 import { FINDINGS_PER_KIND, IndexFindings } from "@/lib/schemas/storage";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";
 

@@ -8,10 +8,10 @@ import { findServer } from "@/lib/config/servers";
 import { startCluster, type Cluster, type Major } from "@/lib/embedded/cluster";
 import { coreCollector, forgetCoreCollectorState } from "@/lib/monitoring/collectors/core";
 import { runCollector } from "@/lib/monitoring/run-collector";
-import type { FleetResponse, MetricsResponse } from "@/lib/schemas/metrics";
+import type { MetricsResponse } from "@/lib/schemas/metrics";
 import { resetEnvCache } from "@/lib/config/env";
 import { connect, pgServers, waitFor } from "../helpers/pg";
-import { addUser, callRoute, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
+import { addUser, callRoute, fleetAs, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
 
 describe.each(pgServers())("sampler across a restart of PG $major", (s) => {
   const server = `restart${s.major}`;
@@ -78,8 +78,7 @@ describe.each(pgServers())("sampler across a restart of PG $major", (s) => {
     expect(wal[2]).toBeNull();
     expect(tps[3]).toBeGreaterThan(0); // C→D
 
-    const fleet = await import("@/app/api/fleet/route");
-    const body = (await (await callRoute(fleet, "GET", "/api/fleet", { cookie })).json()) as FleetResponse;
+    const body = await fleetAs(cookie);
     expect(body.servers[0]).toMatchObject({ id: server, status: "up", error: null, downSince: null });
     expect(body.servers[0]!.tps).toBeGreaterThan(0);
   });

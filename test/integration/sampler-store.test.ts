@@ -11,10 +11,10 @@ import type { Collector } from "@/lib/monitoring/collector";
 import { coreCollector, forgetCoreCollectorState } from "@/lib/monitoring/collectors/core";
 import { databaseSizesCollector } from "@/lib/monitoring/collectors/database-sizes";
 import { runCollector } from "@/lib/monitoring/run-collector";
-import type { FleetResponse, MetricChart, MetricsResponse } from "@/lib/schemas/metrics";
+import type { MetricChart, MetricsResponse } from "@/lib/schemas/metrics";
 import { dropOldPartitions, ensurePartitions, rollUpHours } from "@/lib/store/metrics";
 import { connect, freshDatabase, pgServers, waitFor } from "../helpers/pg";
-import { addUser, callRoute, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
+import { addUser, callRoute, fleetAs, signIn, teardownTestConsole, useTestConsole } from "../helpers/store";
 
 const DAY_MS = 86_400_000;
 const TOKEN = "a-metrics-token-for-the-test-0123";
@@ -171,18 +171,12 @@ describe.each(pgServers())("sampler and metric store on PG $major", (s) => {
     const state = (await st.query(`SELECT ok, error_code FROM metric_server_state WHERE server = $1`, [gone])).rows[0];
     expect(state).toEqual({ ok: false, error_code: "unreachable" });
 
-    const route = await import("@/app/api/fleet/route");
-    const fleet = async () => {
-      const res = await callRoute(route, "GET", "/api/fleet", { cookie });
-      expect(res.status).toBe(200);
-      return (await res.json()) as FleetResponse;
-    };
     // Other test files create databases on this server: an interval with one created has no
     // server-wide rate (db_epoch changed), so take fresh samples until an interval without one.
     const body = await waitFor(async () => {
       await traffic(20);
       await sample();
-      const f = await fleet();
+      const f = await fleetAs(cookie);
       return (f.servers.find((x) => x.id === server)?.tps ?? 0) > 0 ? f : null;
     }, "a fleet card with TPS", 30_000, 10);
     const up = body.servers.find((x) => x.id === server)!;
@@ -275,12 +269,7 @@ describe.each(pgServers())("sampler and metric store on PG $major", (s) => {
     const { healthCollector } = await import("@/lib/monitoring/collectors/health");
     const { invalidateReads } = await import("@/lib/pg/cache");
     const { ALL_KEYS } = await import("@/lib/pg/cache-keys");
-    const fleetRoute = await import("@/app/api/fleet/route");
-    const card = async () => {
-      const res = await callRoute(fleetRoute, "GET", "/api/fleet", { cookie });
-      expect(res.status).toBe(200);
-      return ((await res.json()) as FleetResponse).servers.find((x) => x.id === server)!;
-    };
+    const card = async () => (await fleetAs(cookie)).servers.find((x) => x.id === server)!;
     const c = await connect(dbUrl);
     try {
       await c.query(`CREATE TABLE hc_card (id int PRIMARY KEY)`);

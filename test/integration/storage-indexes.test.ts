@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { indexes } from "@/lib/pg/indexes";
 import { indexFindings } from "@/lib/pg/index-findings";
-import { sizeNewcomers, sizeSnapshot } from "@/lib/pg/size-snapshot";
+import { sizeNewcomers, sizeSnapshot } from "@/lib/pg/size-measure";
 import type { IndexFinding } from "@/lib/schemas/storage";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";
 import { failedUniqueIndex, scanThroughIndex, waitForIndexScans, withClient } from "../helpers/storage-fixtures";

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stopJobWorker } from "@/lib/jobs/worker";
 import { ALL_KEYS } from "@/lib/pg/cache-keys";
 import { invalidateReads, invalidateSnapshots } from "@/lib/pg/cache";
-import { measureRelations } from "@/lib/pg/size-snapshot";
+import { measureRelations } from "@/lib/pg/size-measure";
 import type { Job } from "@/lib/schemas/jobs";
 import type { IndexesResponse, SpaceResponse, TablesResponse } from "@/lib/schemas/storage";
 import { connect, freshDatabase, pgServers, waitFor, waitForSession } from "../helpers/pg";

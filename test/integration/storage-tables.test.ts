@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { sizeSnapshot, type SizeSnapshot } from "@/lib/pg/size-snapshot";
+import { sizeSnapshot } from "@/lib/pg/size-measure";
+import type { SizeSnapshot } from "@/lib/pg/size-snapshot";
 import { tables, type TablesOptions } from "@/lib/pg/tables";
 import { spaceOverview } from "@/lib/pg/space";
 import { connect, freshDatabase, pgServers } from "../helpers/pg";
